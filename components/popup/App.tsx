@@ -1,0 +1,220 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { AnnotatedDocument } from '../../lib/export/schema';
+import { TabStateSchema, type TabState } from '../../lib/messages/tab-state';
+import { browserApi, type PopupApi } from './api';
+import { ClauseList } from './ClauseList';
+import { ExportBar } from './ExportBar';
+import {
+  AnalyzingView,
+  ErrorView,
+  IdleView,
+  LoadingView,
+  NoTabView,
+  NotAPolicyView,
+  NothingFoundView,
+  RestrictedView,
+} from './StateViews';
+import { Summary } from './Summary';
+
+/** While the page is being read, ask the background for news this often. */
+export const POLL_MS = 400;
+/** After "Analyse", how long an unchanged answer from the background is taken as "not started yet". */
+const START_GRACE_MS = 15_000;
+
+type View = { kind: 'loading' } | { kind: 'no-tab' } | { kind: 'state'; state: TabState };
+
+/** Set when the person asks for an analysis, cleared once the background shows it running or finished. */
+type Awaiting = { since: number; staleStatus: TabState['status'] };
+
+function reason(error: unknown): string {
+  return error instanceof Error && error.message ? error.message : String(error);
+}
+
+const UNREADABLE_REPLY =
+  "Clausemark's background sent an answer the popup couldn't read. Reload the page and try again.";
+
+function Header({ doc }: { doc: AnnotatedDocument | null }) {
+  const info = doc?.document;
+  return (
+    <header class="top">
+      <h1>Clausemark</h1>
+      {info && (
+        <p class="page-title" title={info.title}>
+          {info.title.trim() || info.url}
+        </p>
+      )}
+      {info && (
+        <p class="dataset">
+          {info.dataset ? (
+            <>
+              {`Known clauses: dataset ${info.dataset.version}, recorded through `}
+              <span class="nowrap">{info.dataset.recordedThrough}</span>
+            </>
+          ) : (
+            'No dataset of known clauses was used'
+          )}
+          {' · analysed '}
+          <span class="nowrap">{info.analyzedAt.slice(0, 10)}</span>
+        </p>
+      )}
+    </header>
+  );
+}
+
+function DoneView({ doc, onJump }: { doc: AnnotatedDocument; onJump: (clauseId: string) => Promise<boolean> }) {
+  return (
+    <>
+      {doc.clauses.length === 0 ? (
+        <NothingFoundView />
+      ) : (
+        <>
+          <Summary doc={doc} />
+          <ClauseList doc={doc} onJump={onJump} />
+        </>
+      )}
+      <ExportBar doc={doc} />
+    </>
+  );
+}
+
+export function App({ api = browserApi, pollMs = POLL_MS }: { api?: PopupApi; pollMs?: number }) {
+  const [tabId, setTabId] = useState<number | null>(null);
+  const [view, setView] = useState<View>({ kind: 'loading' });
+  const alive = useRef(true);
+  /** bumped whenever an answer still in flight must be ignored */
+  const generation = useRef(0);
+  const awaiting = useRef<Awaiting | null>(null);
+  const mainRef = useRef<HTMLElement>(null);
+
+  const refresh = useCallback(
+    async (id: number) => {
+      const gen = generation.current;
+      let next: TabState;
+      try {
+        const parsed = TabStateSchema.safeParse(await api.getTabState(id));
+        next = parsed.success ? parsed.data : { status: 'error', reason: UNREADABLE_REPLY };
+      } catch (error) {
+        next = { status: 'error', reason: `Couldn't reach Clausemark's background: ${reason(error)}` };
+      }
+      if (!alive.current || gen !== generation.current) return;
+
+      const wait = awaiting.current;
+      if (wait) {
+        const fresh = Date.now() - wait.since < START_GRACE_MS;
+        if (fresh && (next.status === 'idle' || next.status === wait.staleStatus)) {
+          // The page has not reported yet: keep showing that it is starting.
+          next = { status: 'analyzing', done: 0, total: 0 };
+        } else {
+          awaiting.current = null;
+        }
+      }
+      setView({ kind: 'state', state: next });
+    },
+    [api],
+  );
+
+  useEffect(() => {
+    alive.current = true;
+    void (async () => {
+      let id: number | null;
+      try {
+        id = await api.getActiveTabId();
+      } catch (error) {
+        if (alive.current) setView({ kind: 'state', state: { status: 'error', reason: reason(error) } });
+        return;
+      }
+      if (!alive.current) return;
+      if (id === null) {
+        setView({ kind: 'no-tab' });
+        return;
+      }
+      setTabId(id);
+      await refresh(id);
+    })();
+    return () => {
+      alive.current = false;
+    };
+  }, [api, refresh]);
+
+  // Poll while the page is being read; one request at a time.
+  useEffect(() => {
+    if (tabId === null || view.kind !== 'state' || view.state.status !== 'analyzing') return;
+    const timer = setTimeout(() => void refresh(tabId), pollMs);
+    return () => clearTimeout(timer);
+  }, [view, tabId, refresh, pollMs]);
+
+  // When the control that had focus disappeared with the old view, keep keyboard users in the popup's content.
+  const statusKey = view.kind === 'state' ? view.state.status : view.kind;
+  useEffect(() => {
+    if (statusKey === 'loading') return;
+    const active = document.activeElement;
+    if (!active || active === document.body) mainRef.current?.focus();
+  }, [statusKey]);
+
+  async function analyze() {
+    if (tabId === null) return;
+    generation.current += 1;
+    awaiting.current = { since: Date.now(), staleStatus: view.kind === 'state' ? view.state.status : 'idle' };
+    setView({ kind: 'state', state: { status: 'analyzing', done: 0, total: 0 } });
+    try {
+      await api.analyzeNow(tabId);
+    } catch (error) {
+      if (!alive.current) return;
+      generation.current += 1;
+      awaiting.current = null;
+      setView({
+        kind: 'state',
+        state: { status: 'error', reason: `Clausemark couldn't start on this page: ${reason(error)}` },
+      });
+    }
+  }
+
+  async function jump(clauseId: string): Promise<boolean> {
+    if (tabId === null) return false;
+    try {
+      await api.jumpToClause(tabId, clauseId);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  const onAnalyze = () => void analyze();
+  let body;
+  let doc: AnnotatedDocument | null = null;
+  if (view.kind === 'loading') body = <LoadingView />;
+  else if (view.kind === 'no-tab') body = <NoTabView />;
+  else {
+    const state = view.state;
+    switch (state.status) {
+      case 'idle':
+        body = <IdleView onAnalyze={onAnalyze} />;
+        break;
+      case 'restricted':
+        body = <RestrictedView url={state.url} />;
+        break;
+      case 'analyzing':
+        body = <AnalyzingView done={state.done} total={state.total} />;
+        break;
+      case 'not-a-policy':
+        body = <NotAPolicyView onAnalyze={onAnalyze} />;
+        break;
+      case 'error':
+        body = <ErrorView reason={state.reason} onRetry={tabId === null ? undefined : onAnalyze} />;
+        break;
+      case 'done':
+        doc = state.document;
+        body = <DoneView doc={state.document} onJump={jump} />;
+        break;
+    }
+  }
+
+  return (
+    <div class="popup">
+      <Header doc={doc} />
+      <main ref={mainRef} tabIndex={-1} aria-busy={statusKey === 'loading' || statusKey === 'analyzing'}>
+        {body}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,105 @@
+import type { ComponentChildren } from 'preact';
+import { CrossIcon, WarningIcon } from './Icons';
+
+/** One calm message per state. Every string here is ours, except `reason` and `url`, which are rendered as text. */
+
+function StateView({ title, children, tone = 'neutral' }: { title: string; children?: ComponentChildren; tone?: 'neutral' | 'warn' | 'error' }) {
+  return (
+    <section class={`state state-${tone}`} aria-labelledby="state-title">
+      <h2 id="state-title">
+        {tone === 'error' && <CrossIcon />}
+        {tone === 'warn' && <WarningIcon />}
+        <span>{title}</span>
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+export function LoadingView() {
+  return (
+    <StateView title="Looking at this tab…">
+      <p class="muted">One moment.</p>
+    </StateView>
+  );
+}
+
+export function NoTabView() {
+  return (
+    <StateView title="No page to read" tone="warn">
+      <p>Open a privacy policy or terms page in this window, then open Clausemark again.</p>
+    </StateView>
+  );
+}
+
+export function IdleView({ onAnalyze }: { onAnalyze: () => void }) {
+  return (
+    <StateView title="Not analysed yet">
+      <p>Clausemark reads this page on your computer and highlights each opt-out and every exception to it.</p>
+      <button type="button" class="button-primary" onClick={onAnalyze}>
+        Analyse this page
+      </button>
+    </StateView>
+  );
+}
+
+export function RestrictedView({ url }: { url: string }) {
+  return (
+    <StateView title="Can't read this page" tone="warn">
+      <p>Clausemark can't read browser pages, the PDF viewer or the extension store.</p>
+      {url && <p class="muted url">{url.length > 120 ? `${url.slice(0, 120)}…` : url}</p>}
+    </StateView>
+  );
+}
+
+export function AnalyzingView({ done, total }: { done: number; total: number }) {
+  const known = Number.isFinite(total) && total > 0;
+  const shown = known ? Math.min(Math.max(0, Math.floor(done)), Math.floor(total)) : 0;
+  const words = known ? `${shown} of ${Math.floor(total)} parts read` : 'Starting…';
+  return (
+    <StateView title="Reading this page…">
+      {known ? (
+        <progress class="progress" max={Math.floor(total)} value={shown} aria-label="Analysis progress" aria-valuetext={words} />
+      ) : (
+        <progress class="progress" aria-label="Analysis progress" aria-valuetext={words} />
+      )}
+      <p class="muted" aria-live="polite">
+        {words}
+      </p>
+    </StateView>
+  );
+}
+
+export function NotAPolicyView({ onAnalyze }: { onAnalyze: () => void }) {
+  return (
+    <StateView title="Not a policy, it seems">
+      <p>This page doesn't look like a privacy policy or terms.</p>
+      <p class="muted">If it is one, Clausemark can read it anyway.</p>
+      <button type="button" class="button-primary" onClick={onAnalyze}>
+        Analyse anyway
+      </button>
+    </StateView>
+  );
+}
+
+export function ErrorView({ reason, onRetry }: { reason: string; onRetry?: () => void }) {
+  return (
+    <StateView title="Something went wrong" tone="error">
+      <p class="error-reason">{reason.length > 400 ? `${reason.slice(0, 400)}…` : reason}</p>
+      {onRetry && (
+        <button type="button" class="button-primary" onClick={onRetry}>
+          Try again
+        </button>
+      )}
+    </StateView>
+  );
+}
+
+export function NothingFoundView() {
+  return (
+    <StateView title="Nothing found">
+      <p>No opt-outs or data-use clauses found on this page.</p>
+      <p class="muted">Clausemark only highlights what the text says plainly; it may miss unusual wording.</p>
+    </StateView>
+  );
+}

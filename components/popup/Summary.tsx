@@ -1,0 +1,88 @@
+import type { AnnotatedDocument } from '../../lib/export/schema';
+import type { Severity } from '../../lib/dataset/schema';
+import { CheckIcon, CrossIcon, WarningIcon } from './Icons';
+import { REGIME_WORDS, SEVERITY_WORDS, topicName } from './words';
+
+type TopicSummary = AnnotatedDocument['summary']['topics'][number];
+
+export function SeverityBadge({ severity }: { severity: Severity }) {
+  return <span class={`severity severity-${severity}`}>{SEVERITY_WORDS[severity]}</span>;
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+function TopicBlock({ topic, index }: { topic: TopicSummary; index: number }) {
+  const headingId = `topic-${index}-title`;
+  const regime = REGIME_WORDS[topic.default];
+  return (
+    <article class="topic" aria-labelledby={headingId}>
+      <h3 id={headingId} class="topic-headline">
+        {topic.headline || topicName(topic.topic)}
+      </h3>
+      <p class="topic-meta">
+        <span>{topicName(topic.topic)}</span>
+        {regime && <span>{regime}</span>}
+        {topic.severity && <SeverityBadge severity={topic.severity} />}
+      </p>
+
+      {topic.canOptOut ? (
+        <div class="how">
+          <p class="how-label">
+            <CheckIcon />
+            <span>You can opt out:</span>
+            {topic.how.length === 0 && <span class="muted"> the text does not say how</span>}
+          </p>
+          {topic.how.length > 0 && (
+            <ul class="how-list">
+              {topic.how.map((line, i) => (
+                <li key={i}>{line}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      ) : (
+        <p class="no-opt-out">
+          <CrossIcon />
+          <span>No opt-out offered</span>
+        </p>
+      )}
+
+      {topic.stillAfterOptOut.length > 0 && (
+        <div class="still" role="group" aria-labelledby={`${headingId}-still`}>
+          <p id={`${headingId}-still`} class="still-label">
+            <WarningIcon />
+            <span>Still happens after you opt out:</span>
+          </p>
+          <ul class="still-list">
+            {topic.stillAfterOptOut.map((line, i) => (
+              <li key={i}>{line}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </article>
+  );
+}
+
+export function Summary({ doc }: { doc: AnnotatedDocument }) {
+  const { summary } = doc;
+  return (
+    <section class="summary" aria-labelledby="summary-title">
+      <h2 id="summary-title">In short</h2>
+      {summary.severity && (
+        <p class="overall">
+          <span>Overall: </span>
+          <SeverityBadge severity={summary.severity} />
+        </p>
+      )}
+      <p class="counts">
+        {`Found ${plural(summary.clauseCount, 'clause', 'clauses')}: ${plural(summary.optOutCount, 'opt-out', 'opt-outs')}, ${plural(summary.exceptionCount, 'exception', 'exceptions')} to them.`}
+      </p>
+      {summary.topics.map((topic, i) => (
+        <TopicBlock key={`${topic.topic}-${i}`} topic={topic} index={i} />
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,85 @@
+import { browser } from 'wxt/browser';
+import type { ScriptPublicPath } from 'wxt/utils/inject-script';
+import type { BackgroundRequest, ContentRequest } from '../../lib/messages/protocol';
+
+/**
+ * Everything the popup asks of the browser. This file is the only place the popup touches `browser.*`; the App takes
+ * a `PopupApi` so tests (and a mock) can drive it without an extension around it.
+ */
+export interface PopupApi {
+  /** the active tab of the popup's window, or null when there is none */
+  getActiveTabId(): Promise<number | null>;
+  /** the background's answer, unvalidated: the caller parses it with TabStateSchema */
+  getTabState(tabId: number): Promise<unknown>;
+  /** ask the page to analyse now, injecting the content script first when it is not there */
+  analyzeNow(tabId: number): Promise<void>;
+  /** scroll the page to a clause and flash its highlight */
+  jumpToClause(tabId: number, clauseId: string): Promise<void>;
+}
+
+/** The content script's bundle, as WXT names it for `entrypoints/policy.content`. */
+const CONTENT_SCRIPT: string = '/content-scripts/policy.js';
+/** After injecting, the script may need a moment to register its listener. */
+const RETRY_DELAYS_MS = [0, 100, 300];
+
+/** "Could not establish connection. Receiving end does not exist." — Chrome and Firefox word it alike. */
+function isNoReceiver(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /receiving end does not exist|could not establish connection/i.test(message);
+}
+
+function wait(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function sendToTab(tabId: number, request: ContentRequest): Promise<void> {
+  await browser.tabs.sendMessage(tabId, request);
+}
+
+export async function getActiveTabId(): Promise<number | null> {
+  // popup.html?tab=N shows tab N: the popup opened as a page (keyboard users, the end-to-end suite, `npm start`).
+  const requested = Number(new URLSearchParams(location.search).get('tab'));
+  if (Number.isInteger(requested) && requested > 0) return requested;
+  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+  return typeof tab?.id === 'number' && tab.id >= 0 ? tab.id : null;
+}
+
+/** Pages no extension may read: browser pages, other extensions, the stores, the built-in PDF viewer. */
+const RESTRICTED_URL = /^(?:chrome|edge|brave|opera|vivaldi|about|chrome-extension|moz-extension|view-source|devtools|chrome-search|data|file):|^https:\/\/(?:chrome\.google\.com\/webstore|chromewebstore\.google\.com|addons\.mozilla\.org|microsoftedge\.microsoft\.com\/addons)|\.pdf(?:[?#]|$)/i;
+
+export async function getTabState(tabId: number): Promise<unknown> {
+  const tab = await browser.tabs.get(tabId).catch(() => null);
+  if (tab?.url && RESTRICTED_URL.test(tab.url)) return { status: 'restricted', url: tab.url };
+  const request: Extract<BackgroundRequest, { type: 'get-tab-state' }> = { type: 'get-tab-state', tabId };
+  return (await browser.runtime.sendMessage(request)) as unknown;
+}
+
+export async function analyzeNow(tabId: number): Promise<void> {
+  const request: ContentRequest = { type: 'analyze-now' };
+  try {
+    await sendToTab(tabId, request);
+    return;
+  } catch (error) {
+    if (!isNoReceiver(error)) throw error;
+  }
+  // No content script in the page (it was opened before install, or the page is not matched): inject it, then ask.
+  await browser.scripting.executeScript({ target: { tabId }, files: [CONTENT_SCRIPT as ScriptPublicPath] });
+  let lastError: unknown = null;
+  for (const delay of RETRY_DELAYS_MS) {
+    if (delay > 0) await wait(delay);
+    try {
+      await sendToTab(tabId, request);
+      return;
+    } catch (error) {
+      if (!isNoReceiver(error)) throw error;
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
+export async function jumpToClause(tabId: number, clauseId: string): Promise<void> {
+  await sendToTab(tabId, { type: 'jump-to-clause', clauseId });
+}
+
+export const browserApi: PopupApi = { getActiveTabId, getTabState, analyzeNow, jumpToClause };

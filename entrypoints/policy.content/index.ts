@@ -1,0 +1,35 @@
+import { browser } from 'wxt/browser';
+import { ContentRequest } from '@/lib/messages/protocol';
+import { PageController, type RunResult } from '@/lib/page/controller';
+import './highlights.css';
+
+/** Thin wiring: page → lib/page/controller.ts; messages validated before use. */
+export default defineContentScript({
+  matches: ['http://*/*', 'https://*/*'],
+  runAt: 'document_idle',
+  main() {
+    const controller = new PageController(
+      window,
+      { send: (message) => browser.runtime.sendMessage(message) },
+      browser.runtime.getManifest().version,
+    );
+    const exposeResult = (result: RunResult): void => {
+      // For the end-to-end suite and the benchmark: timings as a data attribute-free global on the isolated world.
+      (globalThis as { __clausemarkLastRun?: RunResult }).__clausemarkLastRun = result;
+    };
+    browser.runtime.onMessage.addListener((raw: unknown, sender) => {
+      if (sender.id !== browser.runtime.id) return undefined;
+      const parsed = ContentRequest.safeParse(raw);
+      if (!parsed.success) {
+        console.warn('Clausemark: ignored a malformed message', parsed.error.issues[0]?.message);
+        return undefined;
+      }
+      if (parsed.data.type === 'jump-to-clause') return Promise.resolve({ ok: controller.jumpTo(parsed.data.clauseId) });
+      return controller.run(true).then((result) => {
+        exposeResult(result);
+        return { ok: result.status === 'done' };
+      });
+    });
+    void controller.run(false).then(exposeResult);
+  },
+});

@@ -1,0 +1,149 @@
+import type { AnalyzedClause, ExtractedText } from './model/analysis';
+import { segmentClauses, type ClauseSpan } from './segment/clauses';
+import { detectTopic } from './classify/topic';
+import { defaultRegime, findOptOutCue, optInCue, saysNoOptOut } from './classify/opt-out';
+import { findExceptions } from './classify/exceptions';
+import { detectMechanism, type LinkInClause } from './classify/mechanism';
+import { MECHANISM_NAMES } from './model/topics';
+
+/**
+ * The analysis core: extracted text → labelled clauses, in character offsets. Pure and synchronous per step; the
+ * generator form lets the content script yield to the page between slices (analyzeInSlices).
+ */
+export interface AnalyzeInput extends ExtractedText {
+  links?: Array<{ start: number; end: number; href: string }>;
+}
+
+/** Exceptions can sit this many sentences after the offer. */
+const FOLLOWERS = 2;
+const DATA_USE = /\b(?:we|[A-Z][\w.&-]+|they)(?: [\w-]+){0,2}? (?:may |will |might |also |can |could |do |does |shall )*(?:use|uses|share|shares|disclose|discloses|sell|sells|collect|collects|process|processes|retain|retains|store|stores|keep|keeps|transfer|transfers|train|trains|analy[sz]e|review|reviews|combine|combines|receive|receives|access|accesses)\b/;
+
+export interface Progress {
+  done: number;
+  total: number;
+}
+
+export function* analyzeSteps(input: AnalyzeInput, sliceSize = 40): Generator<Progress, AnalyzedClause[]> {
+  const spans = segmentClauses(input);
+  const clauses: AnalyzedClause[] = [];
+  let skipUntil = -1;
+  for (let i = 0; i < spans.length; i++) {
+    if (i % sliceSize === sliceSize - 1) yield { done: i, total: spans.length };
+    if (i <= skipUntil) continue;
+    const analyzed = analyzeClause(input, spans, i);
+    if (analyzed === null) continue;
+    clauses.push({ ...analyzed.clause, index: clauses.length });
+    skipUntil = i + analyzed.followersUsed;
+  }
+  return clauses;
+}
+
+export function analyze(input: AnalyzeInput): AnalyzedClause[] {
+  const steps = analyzeSteps(input, Number.MAX_SAFE_INTEGER);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Runs the analysis in slices of at most `budgetMs`, awaiting `yieldToPage` between them. */
+export async function analyzeInSlices(
+  input: AnalyzeInput,
+  yieldToPage: () => Promise<void>,
+  onProgress: (progress: Progress) => void = () => {},
+  budgetMs = 8,
+): Promise<AnalyzedClause[]> {
+  const steps = analyzeSteps(input, 8);
+  let sliceStart = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStart >= budgetMs) {
+      onProgress(step.value);
+      await yieldToPage();
+      sliceStart = performance.now();
+    }
+  }
+}
+
+function analyzeClause(
+  input: AnalyzeInput,
+  spans: ClauseSpan[],
+  i: number,
+): { clause: Omit<AnalyzedClause, 'index'>; followersUsed: number } | null {
+  const { text } = input;
+  const span = spans[i]!;
+  const clauseText = text.slice(span.start, span.end);
+  const offer = findOptOutCue(clauseText);
+  const topicEvidence = detectTopic(clauseText, span.heading);
+  const why: string[] = [];
+  if (offer === null) {
+    const labels: AnalyzedClause['labels'] = [];
+    const noOptOut = saysNoOptOut(clauseText);
+    const optIn = optInCue(clauseText);
+    if (noOptOut !== null) {
+      labels.push('no-opt-out');
+      why.push(`Says you cannot opt out: “${noOptOut}”`);
+    }
+    if (optIn !== null) {
+      labels.push('opt-in');
+      why.push(`Needs your consent: “${optIn}”`);
+    }
+    if (topicEvidence.topic !== 'other' && DATA_USE.test(clauseText)) {
+      labels.push('data-use');
+      why.push(`About ${topicEvidence.topic.replace(/-/g, ' ')}: “${topicEvidence.cue}”`);
+    }
+    if (labels.length === 0) return null;
+    return {
+      clause: { start: span.start, end: span.end, heading: span.heading, topic: topicEvidence.topic, labels, optOut: null, exceptions: [], why },
+      followersUsed: 0,
+    };
+  }
+
+  const followers: ClauseSpan[] = [];
+  for (const next of spans.slice(i + 1, i + 1 + FOLLOWERS)) {
+    if (next.heading !== span.heading || findOptOutCue(text.slice(next.start, next.end)) !== null) break;
+    followers.push(next);
+  }
+  const offerEnd = span.start + offer.end;
+  const { exceptions, followersUsed } = findExceptions({ text, clause: span, offerEnd, followers });
+  const offerSpan = sentenceHolding(span, span.start + offer.start);
+  const end = followersUsed > 0 ? followers[followersUsed - 1]!.end : span.end;
+  const fullText = text.slice(span.start, end);
+  const links: LinkInClause[] = (input.links ?? [])
+    .filter((link) => link.start >= span.start && link.end <= end)
+    .map((link) => ({ start: link.start - span.start, end: link.end - span.start, href: link.href }));
+  const { mechanism, target } = detectMechanism(fullText, offer.start, links);
+  // The topic of an offer is what the person opts out of: the whole clause, including its carve-outs.
+  const topic = detectTopic(fullText, span.heading).topic;
+  why.push(`Opt-out offer: “${offer.matched.trim()}”`);
+  why.push(`How: ${MECHANISM_NAMES[mechanism]}${target ? ` (${target})` : ''}`);
+  for (const exception of exceptions) why.push(`Exception: “${exception.cue}” — ${exception.plain}`);
+  return {
+    clause: {
+      start: span.start,
+      end,
+      heading: span.heading,
+      topic,
+      labels: exceptions.length > 0 ? ['opt-out', 'exception'] : ['opt-out'],
+      optOut: {
+        mechanism,
+        target,
+        default: defaultRegime(fullText, true),
+        cue: offer.matched.trim(),
+        start: offerSpan.start,
+        end: offerSpan.end,
+      },
+      exceptions,
+      why,
+    },
+    followersUsed,
+  };
+}
+
+/** What the opt-out highlight covers: the list item holding the offer, or the lead-in sentence. */
+function sentenceHolding(span: ClauseSpan, at: number): { start: number; end: number } {
+  const item = span.items.find((candidate) => candidate.start <= at && at < candidate.end);
+  if (item !== undefined) return item;
+  return { start: span.start, end: span.items[0]?.start ?? span.end };
+}

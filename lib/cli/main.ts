@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { annotateFile, annotateText } from './annotate';
+import { InputError } from './load-document';
+
+/**
+ * `npm run annotate -- <file.html|file.md|file.txt> [--url URL]` prints the export JSON on stdout.
+ * `npm run annotate -- --jsonl` reads lines {"id","text"} on stdin and prints lines {"id","clauses"}.
+ * stdout holds only results; every message goes to stderr.
+ */
+const USAGE = `usage: npm run annotate -- <file.html|file.md|file.txt> [--url URL]
+       npm run annotate -- --jsonl < lines.jsonl      (each line: {"id": "...", "text": "..."})`;
+
+const JsonlLine = z.object({ id: z.union([z.string(), z.number()]), text: z.string() });
+
+interface Options {
+  file: string | null;
+  url: string | null;
+  jsonl: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { file: null, url: null, jsonl: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--jsonl') options.jsonl = true;
+    else if (arg === '--url') {
+      const value = argv[++i];
+      if (value === undefined) throw new InputError('--url needs a value');
+      options.url = value;
+    } else if (arg === '--help' || arg === '-h') {
+      process.stderr.write(`${USAGE}\n`);
+      process.exit(0);
+    } else if (arg.startsWith('--')) throw new InputError(`unknown option ${arg}`);
+    else if (options.file === null) options.file = arg;
+    else throw new InputError(`one file at a time (got ${options.file} and ${arg})`);
+  }
+  if (!options.jsonl && options.file === null) throw new InputError('no input file given');
+  return options;
+}
+
+function toolVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+async function runJsonl(version: string): Promise<number> {
+  let failures = 0;
+  let lineNumber = 0;
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    lineNumber++;
+    if (line.trim().length === 0) continue;
+    let parsed: z.infer<typeof JsonlLine>;
+    try {
+      parsed = JsonlLine.parse(JSON.parse(line));
+    } catch (error) {
+      failures++;
+      process.stderr.write(`line ${lineNumber}: skipped, not a {"id","text"} object (${error instanceof Error ? error.message.split('\n')[0] : error})\n`);
+      continue;
+    }
+    const clauses = await annotateText(parsed.text, version);
+    process.stdout.write(`${JSON.stringify({ id: parsed.id, clauses })}\n`);
+  }
+  return failures > 0 ? 1 : 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const options = parseArgs(argv);
+    const version = toolVersion();
+    if (options.jsonl) return await runJsonl(version);
+    const path = resolve(options.file!);
+    const doc = await annotateFile(path, options.url ?? pathToFileURL(path).href, version);
+    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    process.stderr.write(
+      `${doc.clauses.length} clauses: ${doc.summary.optOutCount} opt-outs, ${doc.summary.exceptionCount} exceptions\n`,
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof InputError) {
+      process.stderr.write(`clausemark: ${error.message}\n${USAGE}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv.slice(2)).then((code) => process.exit(code), (error: unknown) => {
+    process.stderr.write(`clausemark: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,211 @@
+import type { ExtractedText, TextBlock } from '../model/analysis';
+
+/**
+ * DOM → document text with an offset map. The only module of the core that touches DOM objects, and only those it
+ * is handed (a Document from the page, or from a DOM library in Node): no globals, so the CLI and the extension
+ * extract the same text from the same HTML.
+ *
+ * Text nodes are copied verbatim, so an offset inside a text node maps linearly to the document text; blocks are
+ * joined by a synthetic "\n\n" that belongs to no node.
+ */
+
+export interface TextRun {
+  node: Text;
+  /** offset of node.data[0] in the document text */
+  start: number;
+}
+
+export interface LinkSpan {
+  start: number;
+  end: number;
+  href: string;
+}
+
+export interface DomExtraction extends ExtractedText {
+  runs: TextRun[];
+  links: LinkSpan[];
+}
+
+export interface ExtractOptions {
+  /** extra visibility test; the browser passes one that asks the layout engine */
+  isHidden?: (element: Element) => boolean;
+}
+
+const ELEMENT_NODE = 1;
+const TEXT_NODE = 3;
+
+/** Never page content: code, embedded objects, form controls, and the extension's own card. */
+const SKIPPED_TAGS = new Set([
+  'SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'MATH', 'IFRAME', 'OBJECT', 'EMBED', 'CANVAS', 'VIDEO',
+  'AUDIO', 'BUTTON', 'SELECT', 'OPTION', 'TEXTAREA', 'INPUT', 'NAV', 'DIALOG', 'HEAD', 'TITLE', 'META', 'LINK',
+]);
+const SKIPPED_ROLES = new Set(['navigation', 'banner', 'contentinfo', 'menu', 'menubar', 'toolbar', 'search', 'dialog']);
+const BLOCK_TAGS = new Set([
+  'ADDRESS', 'ARTICLE', 'ASIDE', 'BLOCKQUOTE', 'BODY', 'BR', 'CAPTION', 'DD', 'DETAILS', 'DIV', 'DL', 'DT',
+  'FIELDSET', 'FIGCAPTION', 'FIGURE', 'FOOTER', 'FORM', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'HEADER', 'HR', 'LI',
+  'MAIN', 'OL', 'P', 'PRE', 'SECTION', 'SUMMARY', 'TABLE', 'TBODY', 'TD', 'TFOOT', 'TH', 'THEAD', 'TR', 'UL',
+]);
+const HEADING_LEVEL: Record<string, number> = { H1: 1, H2: 2, H3: 3, H4: 4, H5: 5, H6: 6 };
+const WHITESPACE_ONLY = /^[\s\u00a0\u200b]*$/;
+
+/** Attribute-level hiding, the part of visibility that needs no layout engine (so Node sees it too). */
+export function isHiddenByMarkup(element: Element): boolean {
+  if (element.hasAttribute('hidden') || element.getAttribute('aria-hidden') === 'true') return true;
+  if (element.hasAttribute('data-clausemark')) return true;
+  const style = element.getAttribute('style');
+  return style !== null && /(?:display\s*:\s*none|visibility\s*:\s*hidden)/i.test(style);
+}
+
+function isSkipped(element: Element, tag: string, options: ExtractOptions): boolean {
+  if (SKIPPED_TAGS.has(tag)) return true;
+  const role = element.getAttribute('role');
+  if (role !== null && SKIPPED_ROLES.has(role)) return true;
+  // Page chrome: a header or footer of the page itself, not one inside the article.
+  if ((tag === 'HEADER' || tag === 'FOOTER') && !element.closest('main, article, section')) {
+    return true;
+  }
+  if (element.getAttribute('contenteditable') === 'true' || element.getAttribute('contenteditable') === '') {
+    return true;
+  }
+  return isHiddenByMarkup(element) || (options.isHidden?.(element) ?? false);
+}
+
+function blockKind(tag: string): TextBlock['kind'] {
+  if (tag in HEADING_LEVEL) return 'heading';
+  if (tag === 'LI' || tag === 'DD' || tag === 'DT') return 'list-item';
+  if (tag === 'TD' || tag === 'TH') return 'cell';
+  return 'paragraph';
+}
+
+/**
+ * Walks `root` in document order without recursion (pages nest 10,000 deep), copying the text of every visible text
+ * node. Entering or leaving a block element closes the current block.
+ */
+export function extractFromDom(root: Node, options: ExtractOptions = {}): DomExtraction {
+  const parts: string[] = [];
+  const runs: TextRun[] = [];
+  const links: LinkSpan[] = [];
+  const rawBlocks: Array<{ start: number; end: number; kind: TextBlock['kind']; level: number }> = [];
+  let length = 0;
+  let open: { start: number; kind: TextBlock['kind']; level: number } | null = null;
+  // innermost enclosing block element, as a stack of [kind, level]
+  const blockStack: Array<[TextBlock['kind'], number]> = [['paragraph', 0]];
+  const openLinks: Array<{ start: number; href: string }> = [];
+
+  const closeBlock = (): void => {
+    if (open !== null) rawBlocks.push({ start: open.start, end: length, kind: open.kind, level: open.level });
+    open = null;
+  };
+  const appendText = (node: Text): void => {
+    const data = node.data;
+    if (data.length === 0) return;
+    if (open === null) {
+      if (WHITESPACE_ONLY.test(data)) return; // indentation between blocks
+      if (length > 0) {
+        parts.push('\n\n');
+        length += 2;
+      }
+      const [kind, level] = blockStack[blockStack.length - 1]!;
+      open = { start: length, kind, level };
+    }
+    runs.push({ node, start: length });
+    parts.push(data);
+    length += data.length;
+  };
+
+  // Iterative pre/post-order walk: `exiting` marks the second visit of an element.
+  const stack: Array<{ node: Node; exiting: boolean }> = [{ node: root, exiting: false }];
+  while (stack.length > 0) {
+    const { node, exiting } = stack.pop()!;
+    if (node.nodeType === TEXT_NODE) {
+      appendText(node as Text);
+      continue;
+    }
+    if (node.nodeType !== ELEMENT_NODE) {
+      if (!exiting) pushChildren(stack, node);
+      continue;
+    }
+    const element = node as Element;
+    const tag = element.tagName.toUpperCase();
+    const isBlock = BLOCK_TAGS.has(tag);
+    if (exiting) {
+      if (isBlock) {
+        closeBlock();
+        blockStack.pop();
+      }
+      if (tag === 'A' && openLinks.length > 0) {
+        const link = openLinks.pop()!;
+        if (length > link.start) links.push({ start: link.start, end: length, href: link.href });
+      }
+      continue;
+    }
+    if (node !== root && isSkipped(element, tag, options)) continue;
+    if (isBlock) {
+      closeBlock();
+      blockStack.push([blockKind(tag), HEADING_LEVEL[tag] ?? 0]);
+    }
+    if (tag === 'A') openLinks.push({ start: length, href: element.getAttribute('href') ?? '' });
+    stack.push({ node, exiting: true });
+    pushChildren(stack, node);
+  }
+  closeBlock();
+
+  const text = parts.join('');
+  return { text, blocks: trimBlocks(text, rawBlocks), runs, links };
+}
+
+function pushChildren(stack: Array<{ node: Node; exiting: boolean }>, node: Node): void {
+  // Children pushed last-first so they pop in document order.
+  for (let child = node.lastChild; child !== null; child = child.previousSibling) {
+    stack.push({ node: child, exiting: false });
+  }
+}
+
+/** Block boundaries shrunk to their first and last visible character; empty blocks dropped. */
+function trimBlocks(text: string, raw: Array<{ start: number; end: number; kind: TextBlock['kind']; level: number }>): TextBlock[] {
+  const blocks: TextBlock[] = [];
+  for (const block of raw) {
+    let { start, end } = block;
+    while (start < end && /\s/.test(text[start]!)) start++;
+    while (end > start && /\s/.test(text[end - 1]!)) end--;
+    if (end > start) blocks.push({ start, end, kind: block.kind, level: block.level });
+  }
+  return blocks;
+}
+
+/** Index of the run holding `offset` (the last run starting at or before it). */
+function runIndexAt(runs: TextRun[], offset: number): number {
+  let low = 0;
+  let high = runs.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (runs[mid]!.start <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+/** Maps document-text offsets back to a DOM Range (null when the nodes have left the document). */
+export function rangeForOffsets(doc: Document, runs: TextRun[], start: number, end: number): Range | null {
+  if (runs.length === 0 || end <= start) return null;
+  const first = runs[runIndexAt(runs, start)]!;
+  const last = runs[runIndexAt(runs, end - 1)]!;
+  if (!first.node.isConnected || !last.node.isConnected) return null;
+  const range = doc.createRange();
+  range.setStart(first.node, Math.min(Math.max(0, start - first.start), first.node.data.length));
+  range.setEnd(last.node, Math.min(Math.max(0, end - last.start), last.node.data.length));
+  return range;
+}
+
+/** The text nodes and in-node offsets covering [start, end): what the <mark> fallback wraps. */
+export function nodeSlicesForOffsets(runs: TextRun[], start: number, end: number): Array<{ node: Text; from: number; to: number }> {
+  const slices: Array<{ node: Text; from: number; to: number }> = [];
+  for (let i = runIndexAt(runs, start); i < runs.length; i++) {
+    const run = runs[i]!;
+    if (run.start >= end) break;
+    const from = Math.max(0, start - run.start);
+    const to = Math.min(run.node.data.length, end - run.start);
+    if (to > from) slices.push({ node: run.node, from, to });
+  }
+  return slices;
+}

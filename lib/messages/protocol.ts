@@ -1,0 +1,49 @@
+import * as z from 'zod/mini';
+
+/**
+ * Every message between the extension's parts, one schema each. Receivers parse before acting and check the sender
+ * (lib/messages/guard.ts). zod/mini keeps the content script small.
+ */
+const id = z.string().check(z.minLength(1), z.maxLength(200));
+
+/** popup → content script */
+export const JumpToClause = z.object({ type: z.literal('jump-to-clause'), clauseId: id });
+export const AnalyzeNow = z.object({ type: z.literal('analyze-now') });
+export const ContentRequest = z.discriminatedUnion('type', [JumpToClause, AnalyzeNow]);
+export type ContentRequest = z.infer<typeof ContentRequest>;
+
+/** content script → background */
+export const ProgressReport = z.object({
+  type: z.literal('progress'),
+  done: z.number().check(z.int(), z.nonnegative()),
+  total: z.number().check(z.int(), z.nonnegative()),
+});
+export const NotAPolicy = z.object({ type: z.literal('not-a-policy'), url: z.string().check(z.maxLength(8192)) });
+export const AnalysisFailed = z.object({
+  type: z.literal('analysis-failed'),
+  reason: z.string().check(z.maxLength(2000)),
+});
+/** The annotated document itself is validated against the full export schema by the background. */
+export const AnalysisReport = z.object({ type: z.literal('analysis'), document: z.unknown() });
+
+/** popup → background */
+export const GetTabState = z.object({ type: z.literal('get-tab-state'), tabId: z.number().check(z.int()) });
+
+export const BackgroundRequest = z.discriminatedUnion('type', [
+  ProgressReport,
+  NotAPolicy,
+  AnalysisFailed,
+  AnalysisReport,
+  GetTabState,
+]);
+export type BackgroundRequest = z.infer<typeof BackgroundRequest>;
+
+/** Which messages only the extension's own pages (popup, options) may send: never a content script. */
+export const EXTENSION_PAGE_ONLY: ReadonlySet<BackgroundRequest['type']> = new Set(['get-tab-state']);
+/** Which messages only a content script in a tab may send. */
+export const CONTENT_SCRIPT_ONLY: ReadonlySet<BackgroundRequest['type']> = new Set([
+  'progress',
+  'not-a-policy',
+  'analysis-failed',
+  'analysis',
+]);

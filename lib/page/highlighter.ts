@@ -1,0 +1,95 @@
+import { nodeSlicesForOffsets, rangeForOffsets, type TextRun } from '../extract/dom';
+
+/**
+ * Paints opt-outs and exceptions on the page. With the CSS Custom Highlight API (Chromium 105+, Firefox 140+) the
+ * page's DOM and layout are untouched: highlights are ranges registered with CSS.highlights and styled by
+ * ::highlight() rules. Only where the API is missing are <mark> elements wrapped around the text.
+ */
+export type HighlightKind = 'opt-out' | 'exception' | 'flash';
+
+export const HIGHLIGHT_NAMES: Record<HighlightKind, string> = {
+  'opt-out': 'clausemark-opt-out',
+  exception: 'clausemark-exception',
+  flash: 'clausemark-flash',
+};
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+interface HighlightRegistry {
+  set(name: string, highlight: unknown): void;
+  delete(name: string): boolean;
+}
+
+type PageWindow = Window & typeof globalThis & { Highlight?: new (...ranges: Range[]) => unknown };
+
+function registry(win: PageWindow): HighlightRegistry | null {
+  const css = win.CSS as unknown as { highlights?: HighlightRegistry } | undefined;
+  return css?.highlights && typeof win.Highlight === 'function' ? css.highlights : null;
+}
+
+export class Highlighter {
+  private marks: HTMLElement[] = [];
+  readonly usesHighlightApi: boolean;
+
+  constructor(private readonly win: PageWindow, private runs: TextRun[]) {
+    this.usesHighlightApi = registry(win) !== null;
+  }
+
+  setRuns(runs: TextRun[]): void {
+    this.runs = runs;
+  }
+
+  rangeFor(span: Span): Range | null {
+    return rangeForOffsets(this.win.document, this.runs, span.start, span.end);
+  }
+
+  /** Paints every kind at once (the fallback splits text nodes, so it must work from the end of the page back). */
+  paint(spansByKind: Partial<Record<HighlightKind, Span[]>>): number {
+    const highlights = registry(this.win);
+    let painted = 0;
+    if (highlights !== null) {
+      for (const [kind, spans] of Object.entries(spansByKind) as Array<[HighlightKind, Span[]]>) {
+        const ranges = spans.map((span) => this.rangeFor(span)).filter((range): range is Range => range !== null);
+        highlights.set(HIGHLIGHT_NAMES[kind], new this.win.Highlight!(...ranges));
+        painted += ranges.length;
+      }
+      return painted;
+    }
+    const all = (Object.entries(spansByKind) as Array<[HighlightKind, Span[]]>)
+      .flatMap(([kind, spans]) => spans.map((span) => ({ kind, span })))
+      .sort((a, b) => b.span.start - a.span.start);
+    for (const { kind, span } of all) this.wrapInMarks(kind, span);
+    return all.length;
+  }
+
+  clear(kind?: HighlightKind): void {
+    const highlights = registry(this.win);
+    const kinds = kind ? [kind] : (Object.keys(HIGHLIGHT_NAMES) as HighlightKind[]);
+    if (highlights !== null) {
+      for (const name of kinds) highlights.delete(HIGHLIGHT_NAMES[name]);
+      return;
+    }
+    for (const mark of this.marks.filter((element) => kinds.includes(element.dataset.clausemark as HighlightKind))) {
+      mark.replaceWith(...Array.from(mark.childNodes));
+    }
+    this.marks = this.marks.filter((element) => element.isConnected);
+  }
+
+  /** Fallback: wrap each text-node slice of the span in a <mark>, splitting text nodes (changes the DOM). */
+  private wrapInMarks(kind: HighlightKind, span: Span): void {
+    const doc = this.win.document;
+    for (const { node, from, to } of nodeSlicesForOffsets(this.runs, span.start, span.end).reverse()) {
+      const target = node.splitText(from);
+      target.splitText(to - from);
+      const mark = doc.createElement('mark');
+      mark.dataset.clausemark = kind;
+      mark.className = HIGHLIGHT_NAMES[kind];
+      target.replaceWith(mark);
+      mark.append(target);
+      this.marks.push(mark);
+    }
+  }
+}

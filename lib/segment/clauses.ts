@@ -1,0 +1,50 @@
+import type { ExtractedText } from '../model/analysis';
+import { normalizeWhitespace } from '../text/normalize';
+import { sentenceSpans, type Span } from './sentences';
+
+/**
+ * Blocks → clause spans. A clause is a sentence, or a lead-in ending in ":" with the short list items that complete
+ * it ("we will use … when:" + "• your conversations are flagged …" + "• you report …"), so an enumeration stays
+ * attached to its lead-in.
+ */
+export interface ClauseSpan extends Span {
+  /** nearest heading above the clause */
+  heading: string | null;
+  /** the items of a merged enumeration (list-item blocks), in order */
+  items: Span[];
+  /** index of the block the clause starts in */
+  blockIndex: number;
+}
+
+/** Items longer than this are clauses of their own, not parts of a lead-in. */
+const MAX_ATTACHED_ITEM = 400;
+const MAX_ATTACHED_ITEMS = 12;
+const MAX_HEADING = 160;
+
+export function segmentClauses(extracted: ExtractedText): ClauseSpan[] {
+  const { text, blocks } = extracted;
+  const clauses: ClauseSpan[] = [];
+  let heading: string | null = null;
+  for (let b = 0; b < blocks.length; b++) {
+    const block = blocks[b]!;
+    if (block.kind === 'heading') {
+      heading = normalizeWhitespace(text.slice(block.start, block.end)).slice(0, MAX_HEADING);
+      continue;
+    }
+    const sentences = sentenceSpans(text, block.start, block.end);
+    for (const sentence of sentences) clauses.push({ ...sentence, heading, items: [], blockIndex: b });
+    const last = clauses[clauses.length - 1];
+    if (last === undefined || last.blockIndex !== b || !text.slice(last.start, last.end).endsWith(':')) continue;
+    // Attach the short list items that follow a lead-in.
+    let next = b + 1;
+    while (next < blocks.length && last.items.length < MAX_ATTACHED_ITEMS) {
+      const item = blocks[next]!;
+      if (item.kind !== 'list-item' || item.end - item.start > MAX_ATTACHED_ITEM) break;
+      last.items.push({ start: item.start, end: item.end });
+      last.end = item.end;
+      next++;
+    }
+    b = next - 1;
+  }
+  return clauses;
+}
