@@ -14,22 +14,17 @@ export const ExceptionSchema = z.object({
   text: z.string().min(1),
   start: offset,
   end: offset,
-  /** what still happens after you opt out, in plain words */
-  plain: z.string().min(1),
-  /** the words that made it an exception ("Even if you opt-out", "except", …) */
-  cue: z.string(),
+  plain: z.string().min(1).describe('what still happens after you opt out, in plain words'),
+  cue: z.string().describe('the words that made it an exception ("Even if you opt-out", "except", …)'),
 });
 export type ExceptionSpan = z.infer<typeof ExceptionSchema>;
 
 export const OptOutSchema = z.object({
   mechanism: z.enum(MECHANISMS),
-  /** the concrete place, when the text gives it: a URL, an email address, a settings path */
-  target: z.string().nullable(),
+  target: z.string().nullable().describe('the concrete place, when the text gives it: a URL, an email address, a settings path'),
   default: z.enum(DEFAULT_REGIMES),
-  /** the words that made it an opt-out offer */
-  cue: z.string(),
-  /** the offer's own sentence (or list item), what the page highlights as the opt-out */
-  start: offset,
+  cue: z.string().describe('the words that made it an opt-out offer'),
+  start: offset.describe('the offer\'s own sentence (or list item), what the page highlights as the opt-out'),
   end: offset,
 });
 
@@ -37,11 +32,9 @@ export const ProvisionMatchSchema = z.object({
   id: z.string(),
   title: z.string(),
   severity: SeveritySchema,
-  /** exact: same text as recorded; changed: close to a recorded clause; type: same kind of provision */
-  match: z.enum(['exact', 'changed', 'type']),
+  match: z.enum(['exact', 'changed', 'type']).describe('exact: same text as recorded; changed: close to a recorded clause; type: same kind of provision'),
   similarity: z.number().min(0).max(1),
-  /** the known clause this was matched to, for exact and changed matches */
-  knownClauseId: z.string().nullable(),
+  knownClauseId: z.string().nullable().describe('the known clause this was matched to, for exact and changed matches'),
   platform: z.string().nullable(),
   recordedAt: z.string().nullable(),
 });
@@ -63,38 +56,31 @@ export const TextPositionSelectorSchema = z.object({
 export const LABELS = ['opt-out', 'exception', 'opt-in', 'no-opt-out', 'data-use'] as const;
 
 export const ClauseSchema = z.object({
-  id: z.string().min(1),
-  text: z.string().min(1),
-  start: offset,
-  end: offset,
-  sha256,
-  /** "opt-out" for an opt-out offer; "exception" when it carries carve-outs; "opt-in"; "no-opt-out"; "data-use" */
-  labels: z.array(z.enum(LABELS)),
+  id: z.string().min(1).describe('stable within one export: clause number and hash prefix'),
+  text: z.string().min(1).describe('the clause, whitespace-normalized'),
+  start: offset.describe('offset of the clause in the extracted text'),
+  end: offset.describe('end offset (exclusive)'),
+  sha256: sha256.describe('SHA-256 of the whitespace-normalized clause text'),
+  labels: z.array(z.enum(LABELS)).describe('"opt-out" for an opt-out offer; "exception" when it carries carve-outs; "opt-in"; "no-opt-out"; "data-use"'),
   topic: z.enum(TOPICS),
-  /** the nearest heading above the clause on the page */
-  heading: z.string().nullable(),
+  heading: z.string().nullable().describe('the nearest heading above the clause on the page'),
   optOut: OptOutSchema.nullable(),
   exceptions: z.array(ExceptionSchema),
   provision: ProvisionMatchSchema.nullable(),
   selector: TextQuoteSelectorSchema,
   position: TextPositionSelectorSchema,
-  /** text-fragment URL (#:~:text=) that opens the page at the clause */
-  link: z.string(),
-  /** why it is highlighted, one line per cue */
-  why: z.array(z.string()),
+  link: z.string().describe('text-fragment URL (#:~:text=) that opens the page at the clause'),
+  why: z.array(z.string()).describe('why it is highlighted, one line per cue'),
 });
 export type ExportedClause = z.infer<typeof ClauseSchema>;
 
 export const TopicSummarySchema = z.object({
   topic: z.enum(TOPICS),
-  /** plain words: "Used for training AI models on your content unless you opt out" */
-  headline: z.string(),
+  headline: z.string().describe('plain words: "Used for training AI models on your content unless you opt out"'),
   default: z.enum(DEFAULT_REGIMES),
   canOptOut: z.boolean(),
-  /** how to opt out, in plain words, with the target when known */
-  how: z.array(z.string()),
-  /** what still happens after you opt out, one line per exception */
-  stillAfterOptOut: z.array(z.string()),
+  how: z.array(z.string()).describe('how to opt out, in plain words, with the target when known'),
+  stillAfterOptOut: z.array(z.string()).describe('what still happens after you opt out, one line per exception'),
   severity: SeveritySchema.nullable(),
   clauseIds: z.array(z.string()),
 });
@@ -110,12 +96,12 @@ export const SummarySchema = z.object({
 export type Summary = z.infer<typeof SummarySchema>;
 
 export const DocumentInfoSchema = z.object({
-  url: z.string(),
-  title: z.string(),
+  url: z.string().describe('the page address (or file URL for the CLI)'),
+  title: z.string().describe('the page title'),
   /** SHA-256 of the whitespace-normalized extracted text */
   sha256,
-  analyzedAt: z.string().datetime(),
-  textLength: offset,
+  analyzedAt: z.string().datetime().describe('when the analysis ran (ISO 8601)'),
+  textLength: offset.describe('length of the extracted text'),
   tool: z.object({ name: z.literal('Clausemark'), version: z.string() }),
   dataset: z.object({ version: z.string(), recordedThrough: z.string() }).nullable(),
 });

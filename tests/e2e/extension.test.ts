@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { chromium, type Page } from 'playwright-core';
+import { activeTabId, findBrowser, INSTALL_HINT, launchWithExtension, QUIET_FLAGS, type ExtensionBrowser } from '../../scripts/browser';
+import { startSampleServer, type SampleServer } from '../../scripts/sample-server';
+import { AnnotatedDocumentSchema } from '../../lib/export/schema';
+
+/**
+ * The product as a person meets it: real Chromium, the built extension, a policy page served on loopback.
+ * A missing browser fails this suite with the install hint; it is never skipped.
+ */
+const PAGE = 'anthropic-privacy-policy';
+const EXCEPTION_TEXTS = ['your conversations are flagged for safety review', "you've explicitly reported the materials to us"];
+
+let server: SampleServer;
+let browser: ExtensionBrowser;
+let page: Page;
+let tabId: number;
+const outsideRequests: string[] = [];
+
+interface LayoutSnapshot {
+  text: string;
+  elementCount: number;
+  boxes: string[];
+}
+
+/** Every element's box and the page's visible text: what "the page is unchanged" means. */
+function snapshot(target: Page): Promise<LayoutSnapshot> {
+  return target.evaluate(() => {
+    const elements = Array.from(document.body.querySelectorAll('*'));
+    return {
+      text: document.body.innerText,
+      elementCount: elements.length,
+      boxes: elements.map((element) => {
+        const box = element.getBoundingClientRect();
+        return `${element.tagName}:${box.x.toFixed(1)},${box.y.toFixed(1)},${box.width.toFixed(1)},${box.height.toFixed(1)}`;
+      }),
+    };
+  });
+}
+
+function highlightTexts(target: Page, name: string): Promise<string[]> {
+  return target.evaluate((highlightName) => {
+    const registry = (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights;
+    return Array.from(registry.get(highlightName) ?? [], (range) => range.toString().replace(/\s+/g, ' '));
+  }, name);
+}
+
+beforeAll(async () => {
+  if (findBrowser() === null) throw new Error(INSTALL_HINT);
+  server = await startSampleServer();
+  browser = await launchWithExtension({ headless: true });
+  browser.context.on('request', (request) => {
+    const url = new URL(request.url());
+    if (!['127.0.0.1', ''].includes(url.hostname) && !['chrome-extension:', 'data:', 'blob:'].includes(url.protocol)) {
+      outsideRequests.push(request.url());
+    }
+  });
+  page = await browser.context.newPage();
+  await page.goto(server.urlOf(PAGE));
+  await page.bringToFront();
+  tabId = await activeTabId(browser.serviceWorker);
+  await page.waitForFunction(
+    () => ((CSS as unknown as { highlights?: Map<string, unknown> }).highlights?.has('clausemark-exception') ?? false),
+    null,
+    { timeout: 30_000 },
+  );
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('content script on a real policy page', () => {
+  it('highlights the training opt-out and both of its exceptions with the Highlight API', async () => {
+    const optOuts = await highlightTexts(page, 'clausemark-opt-out');
+    const exceptions = await highlightTexts(page, 'clausemark-exception');
+    expect(optOuts).toContain(
+      'We may use your Inputs and Outputs to train and improve Anthropic AI models, unless you opt out through your account settings.',
+    );
+    for (const expected of EXCEPTION_TEXTS) expect(exceptions.some((text) => text.startsWith(expected))).toBe(true);
+    // No <mark> fallback where the API exists.
+    expect(await page.locator('mark').count()).toBe(0);
+  });
+
+  it('leaves the page text and every element box exactly as they are without the extension', async () => {
+    const withExtension = await snapshot(page);
+    const plain = await chromium.launch({ executablePath: findBrowser()!, headless: true, args: QUIET_FLAGS });
+    try {
+      const plainPage = await plain.newPage({ viewport: { width: 1200, height: 900 } });
+      await plainPage.goto(server.urlOf(PAGE));
+      const without = await snapshot(plainPage);
+      expect(withExtension.text).toBe(without.text);
+      expect(withExtension.elementCount).toBe(without.elementCount);
+      expect(withExtension.boxes).toEqual(without.boxes);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('shows a plain-language card when the pointer rests on an exception', async () => {
+    const box = await page.evaluate((start) => {
+      const registry = (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights;
+      const range = Array.from(registry.get('clausemark-exception')!).find((candidate) => candidate.toString().startsWith(start))!;
+      range.startContainer.parentElement!.scrollIntoView({ block: 'center' });
+      const rect = range.getClientRects()[0]!;
+      return { x: rect.left + 20, y: rect.top + rect.height / 2 };
+    }, EXCEPTION_TEXTS[0]!);
+    await page.mouse.move(box.x, box.y);
+    await page.waitForSelector('clausemark-card', { state: 'attached', timeout: 5_000 });
+    // The card lives outside <body>, in a closed shadow root: the page's own content is untouched.
+    expect(await page.evaluate(() => document.querySelector('clausemark-card')!.parentElement === document.documentElement)).toBe(true);
+  });
+});
+
+describe('popup for the tab', () => {
+  let popup: Page;
+
+  beforeAll(async () => {
+    popup = await browser.context.newPage();
+    await popup.setViewportSize({ width: 400, height: 800 });
+    await popup.goto(`chrome-extension://${browser.extensionId}/popup.html?tab=${tabId}`);
+    await popup.getByText('Still happens after you opt out', { exact: false }).first().waitFor({ timeout: 15_000 });
+  });
+
+  it('summarises: used for training unless you opt out, how, and what still happens after', async () => {
+    const text = await popup.locator('body').innerText();
+    expect(text).toContain('Training AI models on your content: happens unless you opt out');
+    expect(text).toContain('In your account settings');
+    expect(text).toContain('They will use Inputs and Outputs for model improvement when your conversations are flagged for safety review');
+    expect(text).toContain("They will use Inputs and Outputs for model improvement when you've explicitly reported the materials to them");
+  });
+
+  it('jumps to a clause: the page scrolls to it and flashes it', async () => {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const clause = popup.locator('li.clause', { hasText: 'We may use your Inputs and Outputs to train' }).first();
+    await clause.getByRole('button', { name: /show on page/i }).click();
+    await page.waitForFunction(() => window.scrollY > 0, null, { timeout: 5_000 });
+    const flashed = await highlightTexts(page, 'clausemark-flash');
+    expect(flashed[0]).toMatch(/^We may use your Inputs and Outputs to train/);
+    const inView = await page.evaluate(() => {
+      const range = Array.from((CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights.get('clausemark-flash')!)[0]!;
+      const rect = range.getBoundingClientRect();
+      return rect.top >= 0 && rect.top < window.innerHeight;
+    });
+    expect(inView).toBe(true);
+  });
+
+  it('exports the annotated clauses as JSON valid against the schema', async () => {
+    const [download] = await Promise.all([
+      popup.waitForEvent('download'),
+      popup.getByRole('button', { name: /download json/i }).click(),
+    ]);
+    const exported = AnnotatedDocumentSchema.parse(JSON.parse(await readFile((await download.path())!, 'utf8')));
+    expect(exported.document.url).toBe(server.urlOf(PAGE));
+    const training = exported.clauses.find((clause) => clause.text.startsWith('We may use your Inputs and Outputs to train'));
+    expect(training?.exceptions).toHaveLength(2);
+    expect(training?.provision?.match).toBe('exact');
+    expect(training?.link).toContain('#:~:text=');
+  });
+
+  it('made no request to anywhere but the local test server', () => {
+    expect(outsideRequests).toEqual([]);
+  });
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { exportJsonSchema, exportSchemaMarkdown } from '../../lib/export/schema-docs';
+import { textFragmentLink, textQuoteSelector } from '../../lib/export/selectors';
+
+const docs = join(import.meta.dirname, '..', '..', 'docs');
+
+describe('documented export schema', () => {
+  it('docs/export-schema.json is what the zod schema generates (run npm run docs:schema)', () => {
+    expect(JSON.parse(readFileSync(join(docs, 'export-schema.json'), 'utf8'))).toEqual(exportJsonSchema());
+  });
+
+  it('docs/export-schema.md is what the zod schema generates (run npm run docs:schema)', () => {
+    expect(readFileSync(join(docs, 'export-schema.md'), 'utf8')).toBe(exportSchemaMarkdown());
+  });
+});
+
+describe('selectors and links', () => {
+  const text = 'Intro.\n\nWe may use your Inputs and Outputs to train and improve Anthropic AI models, unless you opt out. End.';
+  const start = text.indexOf('We may');
+  const end = text.indexOf(' End.');
+
+  it('a TextQuoteSelector with normalized exact text and context', () => {
+    expect(textQuoteSelector(text, start, end)).toEqual({
+      type: 'TextQuoteSelector',
+      exact: 'We may use your Inputs and Outputs to train and improve Anthropic AI models, unless you opt out.',
+      prefix: 'Intro.',
+      suffix: 'End.',
+    });
+  });
+
+  it('a text-fragment link with start and end words, reserved characters escaped, old hash dropped', () => {
+    const link = textFragmentLink('https://example.com/privacy#top', 'We may use your Inputs-and-Outputs, to train and improve the models, unless you opt out.');
+    expect(link).toBe('https://example.com/privacy#:~:text=We%20may%20use%20your%20Inputs%2Dand%2DOutputs%2C,models%2C%20unless%20you%20opt%20out.');
+  });
+});
