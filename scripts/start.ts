@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findBrowser, INSTALL_HINT, launchWithExtension, activeTabId } from './browser';
 import { plainSummary, popupUrl, runDemo } from './demo';
-import { policyFiles, REPO_ROOT, startSampleServer } from './sample-server';
+import { policyFiles, REPO_ROOT, startSampleServer, type SampleServer } from './sample-server';
 
 /**
  * `npm start`: build the extension, serve the sample policies on 127.0.0.1 and show Clausemark on one of them —
@@ -12,7 +12,7 @@ import { policyFiles, REPO_ROOT, startSampleServer } from './sample-server';
 const DEFAULT_PAGE = 'anthropic-privacy-policy';
 const OUT_DIR = resolve('demo-output');
 
-const USAGE = `Usage: npm start [-- --headless] [-- --page NAME]
+const USAGE = `Usage: npm start -- [--headless] [--page NAME]
 
 Builds the extension, serves sample policies on 127.0.0.1 and opens one in Chromium with Clausemark loaded.
   With a display: a browser window opens; Ctrl+C or closing the window stops it.
@@ -51,9 +51,20 @@ function inCI(): boolean {
   return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
 }
 
-async function headed(url: string): Promise<void> {
+async function headed(url: string, server: SampleServer): Promise<void> {
+  let stop!: () => void;
+  const stopped = new Promise<void>((done) => (stop = done));
+  // Registered before the browser starts, so it runs before Playwright's own handler closes the browser and exits.
+  const onSignal = (): void => {
+    say('\nStopping…');
+    void server.close();
+    stop();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const browser = await launchWithExtension({ headless: false });
   try {
+    browser.context.on('close', () => stop());
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     await page.goto(url);
     await page.bringToFront();
@@ -65,12 +76,10 @@ async function headed(url: string): Promise<void> {
     say('    the list of clauses (click one to jump to it) and the JSON export;');
     say(`  - the popup as a page: ${popupUrl(browser.extensionId, tabId)}`);
     say('Press Ctrl+C or close the browser window to stop.');
-    await new Promise<void>((done) => {
-      browser.context.on('close', () => done());
-      process.once('SIGINT', () => done());
-      process.once('SIGTERM', () => done());
-    });
+    await stopped;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await browser.close().catch(() => undefined);
   }
 }
@@ -121,7 +130,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     const url = server.urlOf(pageName);
-    if (hasDisplay() && !args.headless && !inCI()) await headed(url);
+    if (hasDisplay() && !args.headless && !inCI()) await headed(url, server);
     else await headless(url);
   } finally {
     await server.close();

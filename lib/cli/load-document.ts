@@ -66,7 +66,8 @@ const PAGE_CSS = 'body{margin:0;font:17px/1.6 Georgia,serif;color:#1f2328;backgr
 /** The page `npm start` serves and the CLI reads for a Markdown policy: one article, the first heading as title. */
 export function renderMarkdown(markdown: string, fallbackTitle: string): string {
   const body = marked.parse(markdown, { async: false, gfm: true });
-  const title = /^#\s+(.+)$/m.exec(markdown)?.[1]?.trim() ?? fallbackTitle;
+  const heading = marked.lexer(markdown).find((token) => token.type === 'heading') as { text?: string } | undefined;
+  const title = heading?.text?.replace(/[*_`[\]]/g, '').trim() || fallbackTitle;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
     `<title>${escapeHtml(title)}</title><style>${PAGE_CSS}</style></head><body><main><article>${body}</article></main></body></html>`;
 }

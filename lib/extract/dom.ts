@@ -104,6 +104,7 @@ export function extractFromDom(root: Node, options: ExtractOptions = {}): DomExt
       if (length > 0) {
         parts.push('\n\n');
         length += 2;
+        for (const link of openLinks) if (link.start === length - 2) link.start = length; // a link opening this block starts after the separator
       }
       const [kind, level] = blockStack[blockStack.length - 1]!;
       open = { start: length, kind, level };

@@ -37,8 +37,12 @@ export function summarize(clauses: ExportedClause[], looksLikePolicy: boolean): 
       ? offers.some((clause) => clause.optOut!.default === 'applies-unless-opt-out') ? 'applies-unless-opt-out' : 'only-if-opt-in'
       : group.some((clause) => clause.labels.includes('opt-in')) ? 'only-if-opt-in' : 'unknown';
     const stillAfterOptOut = unique(group.flatMap((clause) => clause.exceptions.map((exception) => exception.plain)));
+    // "In a way the text does not spell out" only when no offer on the topic says how.
+    const specific = offers.filter(({ optOut }) => optOut!.mechanism !== 'unspecified');
     const how = unique(
-      offers.map(({ optOut }) => `${capitalize(MECHANISM_NAMES[optOut!.mechanism])}${optOut!.target ? `: ${optOut!.target}` : ''}`),
+      (specific.length > 0 ? specific : offers).map(
+        ({ optOut }) => `${capitalize(MECHANISM_NAMES[optOut!.mechanism])}${optOut!.target ? `: ${optOut!.target}` : ''}`,
+      ),
     );
     topics.push({
       topic,

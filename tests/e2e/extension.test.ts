@@ -84,6 +84,17 @@ describe('content script on a real policy page', () => {
     expect(await page.locator('mark').count()).toBe(0);
   });
 
+  it('records its own timings on the page timeline (extract, analyse, first highlight, total)', async () => {
+    const timings = await page.evaluate(() =>
+      Object.fromEntries(performance.getEntriesByType('measure')
+        .filter((entry) => entry.name.startsWith('clausemark:'))
+        .map((entry) => [entry.name.slice('clausemark:'.length), Math.round(entry.duration * 10) / 10])),
+    );
+    expect(Object.keys(timings).sort()).toEqual(['analyze', 'extract', 'first-highlight', 'total']);
+    expect(timings['first-highlight']).toBeGreaterThan(0);
+    console.info(`content script on ${PAGE}: ${JSON.stringify(timings)} ms`);
+  });
+
   it('leaves the page text and every element box exactly as they are without the extension', async () => {
     const withExtension = await snapshot(page);
     const plain = await chromium.launch({ executablePath: findBrowser()!, headless: true, args: QUIET_FLAGS });
