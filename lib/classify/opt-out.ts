@@ -10,27 +10,40 @@ interface Cue {
   pattern: RegExp;
 }
 
-const ACTOR = String.raw`(?:you|users?|members?|customers?|individuals?|consumers?|residents?|account holders?)`;
-const MODAL = String.raw`(?:can|may|could|will be able to|are able to|have the (?:right|option|ability|choice) to|always have the (?:right|option|ability|choice) to|also have the (?:right|option|ability|choice) to|are entitled to|are free to|have the right,? (?:at any time,? )?to)`;
-const STOP_VERB = String.raw`(?:opt[- ]?out|unsubscribe|turn (?:it |this |that |them |these |[a-z-]+ )?off|switch (?:it |this |that |them )?off|toggle (?:it |this |that )?off|disable|deactivate|withdraw (?:your |this |that |such )?consent|revoke (?:your |this |that )?consent|object|decline|refuse|reject|opt not to|choose not to|elect not to|ask us (?:not to|to stop)|tell us (?:not to|to stop)|request (?:that )?we (?:not|stop)|instruct us (?:not to|to stop)|stop (?:receiving|us from|sharing|the|your|our|having)|limit (?:the use|our use|how|the (?:processing|sharing|collection))|block (?:or delete )?(?:cookies|all cookies|third-party cookies|tracking)|delete (?:or block )?cookies|restrict (?:the )?processing|change your (?:privacy |ad |cookie )?(?:settings|preferences|choices) to (?:stop|prevent|turn off|limit|opt out))`;
+const ACTOR = String.raw`(?:you|users?|members?|customers?|individuals?|consumers?|residents?|account holders?|parents?|(?:any|either) (?:party|claimant)|Customer)`;
+/** "can", "may", "have the right to", with the adverbs policies put in between ("you can also easily …"). */
+const MODAL = String.raw`(?:(?:also|always|still|then|now|further|additionally|similarly|easily|simply|generally|typically|usually|at any time|at all times),? )*(?:can|may|could|will be able to|are able to|(?:will )?always be able to|have the (?:right|option|ability|choice) to|are entitled to|are free to|have the right,? (?:at any time,? )?to)(?:,? (?:also|always|still|then|now|further|additionally|similarly|easily|simply|generally|at any time|at all times|each|individually),?)*`;
+const STOP_VERB = String.raw`(?:opt[- ]?out|unsubscribe|turn (?:it |this |that |them |these |[a-z&-]+ )?off|switch (?:it |this |that |them |[a-z-]+ )?off|toggle (?:it |this |that |[a-z-]+ )?off|disable|deactivate|pause|withdraw (?:your |this |that |such |any )?consent|revoke (?:your |this |that |such |any )?(?:consent|permission|access)|object|decline|refuse|reject|opt not to|choose not to (?:receive|have|allow|let|share|be|participate|permit)|elect not to|ask us (?:not to|to stop)|tell us (?:not to|to stop)|request (?:that )?we (?:not|stop)|instruct us (?:not to|to stop)|stop (?:receiving|us from|sharing|the|your|our|having|getting|these|such)|limit (?:the use|our use|how|the (?:processing|sharing|collection|use)|what|which|ad|the ads)|prevent (?:us|websites|third|cookies|the|your|this|apps|[A-Z]\w+)|block (?:or delete )?(?:cookies|all cookies|third-party cookies|tracking|some)|(?:delete|remove|clear) (?:or block )?(?:cookies|these cookies)|restrict (?:the )?processing|unlink|disconnect|change your (?:privacy |ad |cookie )?(?:settings|preferences|choices) to (?:stop|prevent|turn off|limit|opt out))`;
+/** What a control is over, when "control / manage / choose" makes an offer rather than a generic pointer. */
+const CONTROLLED = String.raw`(?:whether|how|what|which|if|the extent|the (?:ads|advertising|information|data|cookies|messages|emails|notifications|use|sharing|collection)|your (?:ad|ads|advertising|cookie|cookies|privacy|communication|marketing|email|notification|location|tracking|personali[sz]ation|search|activity|content|data|personal)|ads\b|cookies\b|marketing\b|personali[sz]ed)`;
+const STRONG_STOP = String.raw`(?:object to|opt[- ]?out of|withdraw (?:your |such |any )?consent|unsubscribe from|ask us to (?:stop|restrict))`;
 
 const OPT_OUT_CUES: Cue[] = [
-  { name: 'unless you opt out', pattern: new RegExp(String.raw`\b(?:unless|until) ${ACTOR} (?:(?:choose to|decide to|affirmatively) )?(?:opt[- ]?out|object|withdraw|unsubscribe|turn (?:it |this |that |[a-z-]+ )?off|disable|change (?:your|the|this) setting|tell us otherwise|instruct us otherwise|ask us not to)`, 'i') },
-  { name: 'you can opt out', pattern: new RegExp(String.raw`\b${ACTOR} (?:(?:also|always|still|at any time|at all times|now) )?${MODAL} (?:(?:at any time|always|also|easily|still),? )?(?:(?:choose|elect|decide) (?:whether )?to )?${STOP_VERB}`, 'i') },
-  { name: 'your right to object', pattern: /\b(?:(?:a|the|your) right to (?:object|opt[- ]?out|withdraw (?:your )?consent|restrict (?:the )?processing|unsubscribe)|right of objection)/i },
-  { name: 'opt out by / through / here', pattern: /\b(?:to|can|may|please|you) opt[- ]?out(?: of [^.;]{1,80}?)?,? (?:by|through|via|using|at|here|in|from|with|please|visit|go|click|use|contact|email|follow|adjust|select|submit|send)\b/i },
-  { name: 'if you (do not) want … you can', pattern: /\bif you (?:do not|don['’]t|no longer) (?:want|wish|would like) [^.;]{3,160}?,? (?:you (?:can|may|should|will need to)|please|simply|visit|go to|adjust|contact|email|click|turn|use|select|update)\b/i },
-  { name: 'if you wish to opt out', pattern: /\bif you (?:would like|wish|want|prefer|choose|decide) (?:to |not to )?(?:opt[- ]?out|unsubscribe|object|withdraw (?:your )?consent|stop (?:receiving|us)|not (?:to )?(?:receive|have|allow|be)|disable|turn off|limit|prevent)/i },
-  { name: 'opt-out link or mechanism', pattern: /\b(?:opt[- ]out (?:link|form|page|request|mechanism|tool|option|choice|preference signals?|instructions|process|notice)|unsubscribe (?:link|button|instructions|option)|“?do not (?:sell|share)(?: or share| or sell)?(?: my)?(?: personal)? (?:info(?:rmation)?|data)”?(?: link)?|global privacy control)/i },
-  { name: 'you can control or manage it', pattern: new RegExp(String.raw`\b${ACTOR} (?:can|may|are able to|have the ability to) (?:also )?(?:control|manage|adjust|update|change|review and (?:change|update)|set) (?:[^.;]{0,60}?)(?:cookie|ad|advertising|privacy|tracking|marketing|communication|email|notification|personali[sz]ation|data|training|model improvement|location|sharing|consent|browser|device)[a-z ]{0,20}?(?:settings|preferences|choices|controls|permissions|options)`, 'i') },
-  { name: 'set your browser to refuse', pattern: /\b(?:(?:set|configure|adjust) (?:your|the) (?:browser|device)[^.;]{0,60}?(?:refuse|reject|block|decline|disable|delete|alert|notify|not accept|stop)|(?:most|your) (?:web )?browsers? (?:allow|let|permit|enable)s? you to (?:[^.;]{0,40}?)(?:refuse|reject|block|delete|remove|disable|control|manage))/i },
-  { name: 'you can turn off', pattern: /\b(?:can|may) be (?:turned|switched|toggled) off\b|\b(?:turn|switch|toggle) off [^.;]{0,60}?(?:in|under|from|via|through) (?:your |the )?(?:settings|preferences|account|privacy|app)/i },
+  { name: 'unless you opt out', pattern: new RegExp(String.raw`\b(?:unless|until) ${ACTOR} (?:(?:choose to|decide to|affirmatively|have|had) )?(?:opt(?:s|ed)?[- ]?out|object(?:s|ed)?|withdr(?:aw|awn|ew)|unsubscribe(?:s|d)?|turn(?:s|ed)? (?:it |this |that |[a-z-]+ )?off|disable(?:s|d)?|change (?:your|the|this) setting|tell us otherwise|instruct us otherwise|ask us not to)`, 'i') },
+  { name: 'you can opt out', pattern: new RegExp(String.raw`\b${ACTOR} ${MODAL} (?:(?:choose|elect|decide) (?:whether )?to )?${STOP_VERB}`, 'i') },
+  { name: 'you can object to …', pattern: new RegExp(String.raw`\b${ACTOR} ${MODAL} [^.;:]{0,100}?\b(?:,|or|and) ${STRONG_STOP}`, 'i') },
+  { name: 'you can control whether', pattern: new RegExp(String.raw`\b(?:${ACTOR} ${MODAL}|(?:lets?|allows?|enables?|permits?|helps?) you(?: to)?|you(?:['’]re| are) in control of) (?:also )?(?:control|manage|adjust|choose|decide|select|determine|limit|restrict|set|review and (?:change|update|manage)|change|update|turn on or off|turn off or on|opt in (?:to )?\(?and (?:opt )?out of\)?) (?:and (?:\w+ )?)?${CONTROLLED}`, 'i') },
+  { name: 'your right to object', pattern: /\b(?:(?:a|the|your) right to (?:object|opt[- ]?out|withdraw (?:your )?consent|unsubscribe)|right of objection|right to (?:opt[- ]?out|object)\b)/i },
+  { name: 'opt out by / through / here', pattern: /\b(?:to|can|may|please|you) opt[- ]?out(?: of [^.;,]{1,80}?)?,? (?:by|through|via|using|at|here|in|from|with|please|visit|go|click|use|contact|email|follow|adjust|select|submit|send)\b/i },
+  { name: 'to opt out, do this', pattern: /\b(?:to|if you (?:want|wish|would like) to) (?:opt[- ]?out|unsubscribe|turn off|disable|stop (?:receiving|sharing|the)|object|withdraw (?:your )?consent|limit|control|manage|pause|block|delete cookies)\b[^.;]{0,140}?,\s*(?:you (?:can|may|should|will need to|need to|must)|please|simply|visit|go|click|follow|use|contact|email|select|toggle|adjust|update|navigate|open|see|write|send|tap)\b/i },
+  { name: 'if you (do not) want … you can', pattern: /\bif you (?:do not|don['’]t|no longer) (?:want|wish|would like) (?!to (?:continue|use|accept|agree|be bound))[^.;]{3,160}?,? (?:you (?:can|may|should|will need to)|please|simply|visit|go to|adjust|contact|email|click|turn|use|select|update)\b/i },
+  { name: 'if you wish to opt out', pattern: new RegExp(String.raw`\bif ${ACTOR} (?:would like|wish(?:es)?|want(?:s)?|prefer(?:s)?|choose(?:s)?|decide(?:s)?) (?:to |not to )?(?:opt[- ]?out|unsubscribe|object|withdraw (?:your |its )?consent|stop (?:receiving|us)|not (?:to )?(?:receive|have|allow|be)|disable|turn off|limit|prevent)`, 'i') },
+  { name: 'if you do not opt out', pattern: /\bif you do(?: not|n['’]t) opt[- ]?out\b/i },
+  { name: 'opt-out link or mechanism', pattern: /\b(?:opt[- ]out (?:link|form|page|request|mechanism|tool|option|choice|preference signals?|instructions|process|notice|controls?|settings?)|unsubscribe (?:link|button|instructions|option)|“?do not (?:sell|share)(?: or share| or sell)?(?: my)?(?: personal)? (?:info(?:rmation)?|data)”?(?: link)?|global privacy control|easy (?:for you )?to opt[- ]?out|how (?:to|you can) (?:opt[- ]?out|object|unsubscribe|withdraw (?:your )?consent|turn off|disable|refuse|block|delete)\b)/i },
+  { name: 'you can manage it in settings', pattern: new RegExp(String.raw`\b${ACTOR} ${MODAL} (?:also )?(?:control|manage|adjust|update|change|review and (?:change|update)|set) (?:[^.;]{0,60}?)(?:cookie|ad|advertising|privacy|tracking|marketing|communication|email|notification|personali[sz]ation|data|training|model improvement|location|sharing|consent|browser|device)[a-z ]{0,20}?(?:settings|preferences|choices|controls|permissions|options)`, 'i') },
+  { name: 'we offer you choices', pattern: /\b(?:we (?:offer|provide|give)(?: you)?(?: with)?|you have) (?:(?:several|various|certain|many|some|the following) )?(?:settings|choices|controls|options|tools)\b[^.;]{0,60}?(?:regarding|to (?:control|manage|limit|choose|opt|review|stop|turn)|over|about how)\b/i },
+  { name: 'your browser lets you refuse', pattern: /\b(?:(?:set|configure|adjust) (?:your|the) (?:browser|device)[^.;]{0,60}?(?:refuse|reject|block|decline|disable|delete|alert|notify|not accept|stop)|(?:browsers?|devices?|settings? app|operating systems?)\b[^.;]{0,40}?\b(?:allow|let|permit|enable|help)s? you(?: to)? (?:[^.;]{0,40}?)(?:refuse|reject|block|delete|remove|disable|control|manage|choose|limit|opt[- ]?out|turn off))/i },
+  { name: 'can be turned off', pattern: /\b(?:can|may) (?:also )?be (?:turned|switched|toggled) off\b|\b(?:can|may) (?:also |easily )?be (?:unlinked|disconnected|disabled|deactivated|revoked|withdrawn|paused|managed|reset)\b|\b(?:turn|switch|toggle) off [^.;]{0,60}?(?:in|under|from|via|through) (?:your |the )?(?:settings|preferences|account|privacy|app)/i },
+  { name: 'which you can withdraw', pattern: /\b(?:which|that) you (?:can|may) (?:withdraw|revoke|change|turn off)(?: at any time)?\b/i },
+  { name: 'choose to have it deleted automatically', pattern: /\b(?:choose|elect|opt) to have [^.;]{0,30}?deleted automatically\b|\bauto-?delete\b/i },
+  { name: 'opt out of … (imperative)', pattern: /^(?:[•*\-–]\s*)?(?:Opt[- ]?out of|Object to|Withdraw (?:your )?consent|Unsubscribe|Turn off|Switch off|Disable|Pause|Choose whether|Decide whether|Manage (?:your |the )?(?:preferences|settings|information|ads|cookies|activity|communications?)|Control (?:whether|how|what|your)|Limit (?:the use|how|what|ad)|Link or unlink|Unlink|Revoke)\b/ },
 ];
 
-/** A cue that looks like an opt-out but is not one. */
+/** Declining to give data, to use a feature or to stay is not opting out of an ongoing use (labelling rule 9). */
+const LEAVING = /\b(?:choose not to (?:provide|use|give|submit|share|disclose|continue)|(?:do not|don['’]t) (?:wish|want) to continue|discontinue (?:your )?use|stop using (?:the|our)|(?:cancel|close|delete|terminate) (?:your )?(?:account|subscription|these terms)|if you do(?: not|n['’]t) agree)/i;
+/** A cue that looks like an opt-out but is not one: access, deletion, correction or portability alone. */
 const NOT_AN_OPT_OUT: RegExp[] = [
-  // access/deletion/correction/portability only, with no stop verb
-  /^(?!.*\b(?:opt[- ]?out|object|unsubscribe|withdraw|turn off|disable|stop|limit|restrict|refuse|decline|reject)\b).*\b(?:access|delete|correct|rectify|port)\b/i,
+  /^(?!.*\b(?:opt[- ]?out|object|unsubscribe|withdraw|turn off|disable|stop|limit|restrict|refuse|decline|reject|control|choose|decide|manage|pause|unlink|revoke|block|prevent)\b).*\b(?:access|delete|correct|rectify|port)\b/i,
 ];
 
 const CANNOT_OPT_OUT = /\b(?:cannot|can['’]t|can ?not|are not able to|will not be able to|won['’]t be able to|may not|unable to|no (?:way|option|ability) to)\s+(?:opt[- ]?out|unsubscribe|turn (?:this |it )?off|disable|object|decline)\b/i;
@@ -46,7 +59,11 @@ export interface OptOutCue {
   matched: string;
 }
 
+/** Words without which no cue can match: most sentences skip every pattern. */
+const ANY_CUE_WORD = /opt|unsubscri|object|withdr|turn|switch|toggl|disabl|deactiv|paus|declin|refus|reject|choose|decid|select|control|manag|limit|restrict|stop|block|delet|remov|clear|prevent|unless|until|revok|unlink|disconnect|setting|choice|option|browser|device|wish|want|right|how to|lets? you|allows? you|enables? you|permits? you|help/i;
+
 export function findOptOutCue(clauseText: string): OptOutCue | null {
+  if (!ANY_CUE_WORD.test(clauseText)) return null;
   if (CANNOT_OPT_OUT.test(clauseText) && !/\b(?:you can|you may)\b/i.test(clauseText.replace(CANNOT_OPT_OUT, ''))) {
     return null;
   }
@@ -60,6 +77,7 @@ export function findOptOutCue(clauseText: string): OptOutCue | null {
   }
   if (best === null) return null;
   if (NOT_AN_OPT_OUT.some((pattern) => pattern.test(best.matched))) return null;
+  if (LEAVING.test(clauseText) && !/\bopt[- ]?out\b|\bunsubscribe\b/i.test(best.matched)) return null;
   return best;
 }
 

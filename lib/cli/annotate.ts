@@ -9,6 +9,11 @@ import { loadDocumentFile } from './load-document';
 
 /** The CLI's pipeline: the extension's, step for step (extract → analyse → export → match). */
 export async function annotateFile(path: string, url: string, toolVersion: string): Promise<AnnotatedDocument> {
+  return (await annotateFileWithText(path, url, toolVersion)).document;
+}
+
+/** The same, with the extracted text the offsets index (the evaluation locates labelled quotes in it). */
+export async function annotateFileWithText(path: string, url: string, toolVersion: string): Promise<{ document: AnnotatedDocument; text: string }> {
   const { title, extraction } = await loadDocumentFile(path);
   const doc = await buildAnnotatedDocument({
     text: extraction.text,
@@ -18,7 +23,7 @@ export async function annotateFile(path: string, url: string, toolVersion: strin
     looksLikePolicy: looksLikePolicyPage(url, title, extraction.text),
     toolVersion,
   });
-  return withProvisions(doc, bundledMatcher());
+  return { document: withProvisions(doc, bundledMatcher()), text: extraction.text };
 }
 
 /** One plain-text segment (the --jsonl mode): its clauses only. */

@@ -3,6 +3,7 @@ import { extname, basename } from 'node:path';
 import { Window } from 'happy-dom';
 import { marked } from 'marked';
 import { extractFromDom, type DomExtraction } from '../extract/dom';
+import { extractFromPlainText } from '../extract/plain-text';
 
 /**
  * Reads a policy file for the CLI and turns it into the same extraction the extension makes from a page: Markdown
@@ -43,17 +44,17 @@ export async function loadDocumentFile(path: string): Promise<LoadedDocument> {
 }
 
 export function documentFromSource(source: string, extension: string, fallbackTitle: string): LoadedDocument {
-  const html = extension === '.md' || extension === '.markdown' ? renderMarkdown(source, fallbackTitle)
-    : extension === '.html' || extension === '.htm' ? source
-    : plainTextToHtml(source, fallbackTitle);
-  return documentFromHtml(html, fallbackTitle);
+  if (extension === '.md' || extension === '.markdown') return documentFromHtml(renderMarkdown(source, fallbackTitle), fallbackTitle);
+  if (extension === '.html' || extension === '.htm') return documentFromHtml(source, fallbackTitle);
+  // Plain text has no DOM: blank lines and bullets make the blocks, as in --jsonl.
+  return { title: fallbackTitle, extraction: { ...extractFromPlainText(source), runs: [], links: [] } };
 }
 
 export function documentFromHtml(html: string, fallbackTitle: string): LoadedDocument {
   const window = new Window({ settings: { disableJavaScriptEvaluation: true, disableJavaScriptFileLoading: true, disableCSSFileLoading: true } });
   try {
     const doc = new window.DOMParser().parseFromString(html, 'text/html') as unknown as Document;
-    const title = doc.title.trim() || firstHeading(doc) || fallbackTitle;
+    const title = titleOf(doc) || fallbackTitle;
     return { title, extraction: extractFromDom(doc.body ?? doc.documentElement) };
   } finally {
     void window.happyDOM.close();
@@ -72,13 +73,13 @@ export function renderMarkdown(markdown: string, fallbackTitle: string): string 
     `<title>${escapeHtml(title)}</title><style>${PAGE_CSS}</style></head><body><main><article>${body}</article></main></body></html>`;
 }
 
-function plainTextToHtml(text: string, title: string): string {
-  const paragraphs = text.split(/\n\s*\n/).map((block) => `<p>${escapeHtml(block)}</p>`).join('\n');
-  return `<!doctype html><html><head><title>${escapeHtml(title)}</title></head><body>${paragraphs}</body></html>`;
-}
-
-function firstHeading(doc: Document): string {
-  return doc.querySelector('h1')?.textContent?.trim() ?? '';
+/** The title element, else the first h1. The DOM library recurses on deep trees: a page too deep has no title. */
+function titleOf(doc: Document): string {
+  try {
+    return doc.title.trim() || (doc.querySelector('h1')?.textContent?.trim() ?? '');
+  } catch {
+    return '';
+  }
 }
 
 export function escapeHtml(text: string): string {

@@ -59,7 +59,10 @@ async function runJsonl(version: string): Promise<number> {
       parsed = JsonlLine.parse(JSON.parse(line));
     } catch (error) {
       failures++;
-      process.stderr.write(`line ${lineNumber}: skipped, not a {"id","text"} object (${error instanceof Error ? error.message.split('\n')[0] : error})\n`);
+      const reason = error instanceof z.ZodError
+        ? error.issues.map((issue) => `${issue.path.join('.') || 'line'}: ${issue.message}`).join('; ')
+        : error instanceof Error ? error.message : String(error);
+      process.stderr.write(`line ${lineNumber}: skipped, not a {"id","text"} object (${reason})\n`);
       continue;
     }
     const clauses = await annotateText(parsed.text, version);

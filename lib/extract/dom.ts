@@ -7,6 +7,10 @@ import type { ExtractedText, TextBlock } from '../model/analysis';
  *
  * Text nodes are copied verbatim, so an offset inside a text node maps linearly to the document text; blocks are
  * joined by a synthetic "\n\n" that belongs to no node.
+ *
+ * The walk follows the rendered (flat) tree: an element with an open shadow root is read through its shadow tree,
+ * and a <slot> through the nodes assigned to it (its own children are only the fallback). Closed shadow roots are
+ * invisible to scripts by design, so their text is not read.
  */
 
 export interface TextRun {
@@ -24,6 +28,14 @@ export interface LinkSpan {
 export interface DomExtraction extends ExtractedText {
   runs: TextRun[];
   links: LinkSpan[];
+  /** open shadow roots the walk entered (absent when none): a mutation observer must watch them too */
+  shadowRoots?: ShadowRoot[];
+}
+
+/** How far a sliced walk has got: nodes visited so far and characters of text copied. */
+export interface ExtractProgress {
+  nodes: number;
+  chars: number;
 }
 
 export interface ExtractOptions {
@@ -82,11 +94,48 @@ function blockKind(tag: string): TextBlock['kind'] {
  * node. Entering or leaving a block element closes the current block.
  */
 export function extractFromDom(root: Node, options: ExtractOptions = {}): DomExtraction {
+  const steps = extractSteps(root, options, Number.MAX_SAFE_INTEGER);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same walk in slices, awaiting `yieldToPage` whenever a slice has run `budgetMs`: a 5 MB page is read without
+ * one long main-thread task. The DOM may change between slices; text read from nodes removed meanwhile maps to no
+ * range (rangeForOffsets returns null), and the caller's mutation observer asks for a fresh pass.
+ */
+export async function extractInSlices(
+  root: Node,
+  options: ExtractOptions,
+  yieldToPage: () => Promise<void>,
+  onProgress: (progress: ExtractProgress) => void = () => {},
+  budgetMs = 8,
+  now: () => number = () => performance.now(),
+): Promise<DomExtraction> {
+  const steps = extractSteps(root, options, 256);
+  let sliceStart = now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (now() - sliceStart >= budgetMs) {
+      onProgress(step.value);
+      await yieldToPage();
+      sliceStart = now();
+    }
+  }
+}
+
+/** The walk as a generator that pauses every `sliceNodes` nodes. */
+export function* extractSteps(root: Node, options: ExtractOptions = {}, sliceNodes = 256): Generator<ExtractProgress, DomExtraction> {
   const parts: string[] = [];
   const runs: TextRun[] = [];
   const links: LinkSpan[] = [];
+  const shadowRoots: ShadowRoot[] = [];
   const rawBlocks: Array<{ start: number; end: number; kind: TextBlock['kind']; level: number }> = [];
   let length = 0;
+  let visited = 0;
   let open: { start: number; kind: TextBlock['kind']; level: number } | null = null;
   // innermost enclosing block element, as a stack of [kind, level]
   const blockStack: Array<[TextBlock['kind'], number]> = [['paragraph', 0]];
@@ -117,13 +166,14 @@ export function extractFromDom(root: Node, options: ExtractOptions = {}): DomExt
   // Iterative pre/post-order walk: `exiting` marks the second visit of an element.
   const stack: Array<{ node: Node; exiting: boolean }> = [{ node: root, exiting: false }];
   while (stack.length > 0) {
+    if (++visited % sliceNodes === 0) yield { nodes: visited, chars: length };
     const { node, exiting } = stack.pop()!;
     if (node.nodeType === TEXT_NODE) {
       appendText(node as Text);
       continue;
     }
     if (node.nodeType !== ELEMENT_NODE) {
-      if (!exiting) pushChildren(stack, node);
+      if (!exiting) pushChildren(stack, node, shadowRoots);
       continue;
     }
     const element = node as Element;
@@ -143,21 +193,52 @@ export function extractFromDom(root: Node, options: ExtractOptions = {}): DomExt
     if (node !== root && isSkipped(element, tag, options)) continue;
     if (isBlock) {
       closeBlock();
-      blockStack.push([blockKind(tag), HEADING_LEVEL[tag] ?? 0]);
+      // A paragraph inside a list item (a "loose" Markdown list) is still that list item.
+      const inItem = blockStack[blockStack.length - 1]![0] === 'list-item' && (tag === 'P' || tag === 'DIV');
+      blockStack.push([inItem ? 'list-item' : blockKind(tag), HEADING_LEVEL[tag] ?? 0]);
     }
     if (tag === 'A') openLinks.push({ start: length, href: element.getAttribute('href') ?? '' });
     stack.push({ node, exiting: true });
-    pushChildren(stack, node);
+    pushChildren(stack, node, shadowRoots);
   }
   closeBlock();
 
   const text = parts.join('');
-  return { text, blocks: trimBlocks(text, rawBlocks), runs, links };
+  const extraction: DomExtraction = { text, blocks: trimBlocks(text, rawBlocks), runs, links };
+  if (shadowRoots.length > 0) extraction.shadowRoots = shadowRoots;
+  return extraction;
 }
 
-function pushChildren(stack: Array<{ node: Node; exiting: boolean }>, node: Node): void {
+type Slot = Element & { assignedNodes?: () => Node[] };
+
+/**
+ * The children as rendered: an open shadow root's children replace the host's light children, and a slot shows the
+ * nodes assigned to it (its own children only when nothing is assigned).
+ */
+function pushChildren(stack: Array<{ node: Node; exiting: boolean }>, node: Node, shadowRoots: ShadowRoot[]): void {
+  if (node.nodeType === ELEMENT_NODE) {
+    const shadow = (node as Element).shadowRoot;
+    if (shadow) {
+      shadowRoots.push(shadow);
+      pushList(stack, shadow);
+      return;
+    }
+    const slot = node as Slot;
+    if (slot.tagName.toUpperCase() === 'SLOT' && typeof slot.assignedNodes === 'function') {
+      const assigned = slot.assignedNodes();
+      if (assigned.length > 0) {
+        // Children pushed last-first so they pop in document order.
+        for (let i = assigned.length - 1; i >= 0; i--) stack.push({ node: assigned[i]!, exiting: false });
+        return;
+      }
+    }
+  }
+  pushList(stack, node);
+}
+
+function pushList(stack: Array<{ node: Node; exiting: boolean }>, parent: Node): void {
   // Children pushed last-first so they pop in document order.
-  for (let child = node.lastChild; child !== null; child = child.previousSibling) {
+  for (let child = parent.lastChild; child !== null; child = child.previousSibling) {
     stack.push({ node: child, exiting: false });
   }
 }

@@ -386,6 +386,13 @@ describe('createMessageHandler: rejections', () => {
 });
 
 describe('through the WXT fake browser', () => {
+  /** The browser's sender type wants a full Tab; a content script's sender carries what the handler reads. */
+  type BrowserSender = Parameters<typeof fakeBrowser.runtime.onMessage.trigger>[1];
+  const trigger = async (message: unknown, sender: MessageSender): Promise<unknown> => {
+    const [reply] = await fakeBrowser.runtime.onMessage.trigger(message, sender as BrowserSender, () => {});
+    return reply;
+  };
+
   beforeEach(() => {
     fakeBrowser.reset();
   });
@@ -396,22 +403,17 @@ describe('through the WXT fake browser', () => {
     fakeBrowser.runtime.onMessage.addListener((message: unknown, sender) => handle(message, sender as MessageSender));
 
     const tabSender = { id: extensionId, url: 'https://www.anthropic.com/legal/privacy', tab: { id: 3 } };
-    const [analysisReply] = await fakeBrowser.runtime.onMessage.trigger(
-      { type: 'analysis', document: plainDocument },
-      tabSender,
-      () => {},
-    );
+    const analysisReply = await trigger({ type: 'analysis', document: plainDocument }, tabSender);
     expect(analysisReply).toMatchObject({ ok: true });
     expect(AnnotatedDocumentSchema.safeParse((analysisReply as { document: unknown }).document).success).toBe(true);
 
     const popupSender = { id: extensionId, url: fakeBrowser.runtime.getURL('/popup.html') };
-    const [stateReply] = await fakeBrowser.runtime.onMessage.trigger({ type: 'get-tab-state', tabId: 3 }, popupSender, () => {});
+    const stateReply = await trigger({ type: 'get-tab-state', tabId: 3 }, popupSender);
     expect(TabStateSchema.parse(stateReply).status).toBe('done');
 
-    const [rejected] = await fakeBrowser.runtime.onMessage.trigger(
+    const rejected = await trigger(
       { type: 'get-tab-state', tabId: 3 },
       { id: 'another-extension', url: 'chrome-extension://another-extension/popup.html' },
-      () => {},
     );
     expect(rejected).toMatchObject({ ok: false });
     expect(badges).toHaveLength(1);
