@@ -2,7 +2,7 @@ import type { AnalyzedClause, ExtractedText } from './model/analysis';
 import { segmentClauses, type ClauseSpan } from './segment/clauses';
 import { detectTopic } from './classify/topic';
 import { defaultRegime, findOptOutCue, optInCue, saysNoOptOut } from './classify/opt-out';
-import { findExceptions } from './classify/exceptions';
+import { findExceptions, introducesExceptions } from './classify/exceptions';
 import { detectMechanism, type LinkInClause } from './classify/mechanism';
 import { MECHANISM_NAMES } from './model/topics';
 
@@ -14,9 +14,12 @@ export interface AnalyzeInput extends ExtractedText {
   links?: Array<{ start: number; end: number; href: string }>;
 }
 
-/** Exceptions can sit this many sentences after the offer. */
-const FOLLOWERS = 2;
+/** Exceptions can sit this many sentences after the offer (real policies put them up to three sentences on). */
+const FOLLOWERS = 3;
 const DATA_USE = /\b(?:we|[A-Z][\w.&-]+|they)(?: [\w-]+){0,2}? (?:may |will |might |also |can |could |do |does |shall )*(?:use|uses|share|shares|disclose|discloses|sell|sells|collect|collects|process|processes|retain|retains|store|stores|keep|keeps|transfer|transfers|train|trains|analy[sz]e|review|reviews|combine|combines|receive|receives|access|accesses)\b/;
+
+const SAYS_HOW = /^(?:To (?:do so|do this|exercise (?:this|that|these|your|such)(?: \w+)? (?:right|choice|option|request)s?(?: to \w+)?)|You can (?:do so|do this|object|opt[- ]?out|withdraw(?: your)? consent|make (?:this|that|such) (?:choice|request)) (?:through|via|by|using|here|in|at|from|on)\b|(?:For|As) (?:a )?(?:Members?|Visitors?|users?)\b[^.]{0,40}\b(?:setting|here))/i;
+const CONDITIONAL_RESTATEMENT = /^if\b/i;
 
 export interface Progress {
   done: number;
@@ -24,7 +27,8 @@ export interface Progress {
 }
 
 export function* analyzeSteps(input: AnalyzeInput, sliceSize = 40): Generator<Progress, AnalyzedClause[]> {
-  const spans = segmentClauses(input);
+  // A list completes its lead-in only when the lead-in offers an opt-out or introduces exceptions.
+  const spans = segmentClauses(input, (leadIn) => findOptOutCue(leadIn) !== null || introducesExceptions(leadIn));
   const clauses: AnalyzedClause[] = [];
   let skipUntil = -1;
   for (let i = 0; i < spans.length; i++) {
@@ -101,14 +105,26 @@ function analyzeClause(
   }
 
   const followers: ClauseSpan[] = [];
+  let mechanismFollowers = 0;
   for (const next of spans.slice(i + 1, i + 1 + FOLLOWERS)) {
-    if (next.heading !== span.heading || findOptOutCue(text.slice(next.start, next.end)) !== null) break;
+    if (next.heading !== span.heading) break;
+    const nextText = text.slice(next.start, next.end);
+    // "To do so, visit …", "You can object through this form": how to use the offer just made, not a new offer.
+    if (followers.length === mechanismFollowers && SAYS_HOW.test(nextText)) {
+      followers.push(next);
+      mechanismFollowers++;
+      continue;
+    }
+    const nextOffer = findOptOutCue(nextText);
+    // "If you choose not to receive them, we may still …" restates the offer to state its exception.
+    if (nextOffer !== null && !(CONDITIONAL_RESTATEMENT.test(nextOffer.matched) && introducesExceptions(nextText))) break;
     followers.push(next);
   }
   const offerEnd = span.start + offer.end;
   const { exceptions, followersUsed } = findExceptions({ text, clause: span, offerEnd, followers });
   const offerSpan = sentenceHolding(span, span.start + offer.start);
-  const end = followersUsed > 0 ? followers[followersUsed - 1]!.end : span.end;
+  const used = Math.max(followersUsed, mechanismFollowers);
+  const end = used > 0 ? followers[used - 1]!.end : span.end;
   const fullText = text.slice(span.start, end);
   const links: LinkInClause[] = (input.links ?? [])
     .filter((link) => link.start >= span.start && link.end <= end)
@@ -137,7 +153,7 @@ function analyzeClause(
       exceptions,
       why,
     },
-    followersUsed,
+    followersUsed: used,
   };
 }
 

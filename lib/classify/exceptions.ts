@@ -35,19 +35,55 @@ const CUES: ExceptionCue[] = [
   },
   {
     name: 'will still',
-    pattern: /\b(?:we|you|they|it|this|[A-Z][\w]+)(?: [\w-]+){0,3}? (?:may|will|might|would|can|could|shall|must|do|does)(?: nevertheless| nonetheless| however| also)?,? (?:still|continue to|remain able to)\b/gi,
+    pattern: /\b(?:we|you|they|it|this|[A-Z][\w]+)(?: [\w-]+){0,3}?(?: (?:may|will|might|would|can|could|shall|must|do|does)|['’]ll)(?: nevertheless| nonetheless| however| also)?,? (?:still|continue to|remain able to)\b/gi,
     consequenceFollows: false,
     standsAlone: true,
   },
   {
     name: 'does not apply',
-    pattern: /\b(?:this|that|these|such|the|your|any|an?|opting out|unsubscribing|withdrawing(?: your)? consent|withdrawal(?: of consent)?)(?: [\w-]+){0,4}? (?:does not|doesn['’]t|will not|won['’]t|do not|don['’]t|shall not|may not|would not) (?:apply to|affect|stop|prevent|cover|extend to|include|remove|opt you out|mean that|end|halt|impact|change)\b/gi,
+    pattern: /\b(?:(?:this|that|these|such|the|your|any|an?|it|opting out|unsubscribing|withdrawing(?: your)? consent|withdrawal(?: of consent)?)(?: [\w-]+){0,4}? (?:does not|doesn['’]t|will not|won['’]t|do not|don['’]t|shall not|may not|would not) (?:apply to|affect|stop|prevent|cover|control|extend to|include|remove|opt you out|mean that|end|halt|impact|change|(?:be )?opt(?:ing)?(?: you)? out of)|(?:will|shall|does|do|is|are) not (?:be )?affected)\b/gi,
     consequenceFollows: false,
     standsAlone: true,
   },
   {
     name: 'cannot opt out of',
     pattern: /\b(?:you )?(?:cannot|can['’]t|can ?not|will not be able to|won['’]t be able to|are not able to|may not) (?:opt[- ]?out of|unsubscribe from|turn off|disable|object to)\b/gi,
+    consequenceFollows: false,
+    standsAlone: true,
+  },
+  {
+    name: 'we may not be able to honour it',
+    pattern: /\b(?:we|they|[A-Z]\w+) (?:may not|might not|will not|cannot|can['’]t|are not able to|is not able to|may be unable to) (?:be able to )?(?:fulfil|fulfill|honou?r|comply with|stop|cease|accommodate|grant|delete)\b/gi,
+    consequenceFollows: false,
+    standsAlone: true,
+  },
+  {
+    name: 'compelling grounds',
+    pattern: /\b(?:compelling (?:legitimate )?(?:interests?|grounds|reasons?)|overriding legitimate (?:interests?|grounds))\b/gi,
+    consequenceFollows: false,
+    standsAlone: true,
+  },
+  {
+    name: 'you will need to do it again',
+    pattern: /\byou (?:may|will|would|might)(?: also)? need to (?:set|re-?select|re-?set|take (?:additional|further|other|separate) steps|opt[- ]?out|repeat|renew|re-?enable|update|do so|adjust|change|make)\b/gi,
+    consequenceFollows: false,
+    standsAlone: true,
+  },
+  {
+    name: 'if you clear your cookies',
+    pattern: /\bif you (?:clear|delete|remove|block|reset) (?:your |all |the )?(?:browser['’]?s? )?(?:cache|cookies|browsing data|advertising id)\b/gi,
+    consequenceFollows: false,
+    standsAlone: true,
+  },
+  {
+    name: 'only for this browser',
+    pattern: /\b(?:(?:is|are|will be) specific to|(?:will |does |do )?(?:apply|applies|work|works) only (?:to|on|in|for)|only (?:applies|apply|works|work) (?:to|on|in|for)) (?:the |your |each |that |this )?(?:particular |current |specific )?(?:browser|device|account|app)/gi,
+    consequenceFollows: false,
+    standsAlone: true,
+  },
+  {
+    name: 'it may take time',
+    pattern: /\b(?:may|might|can|could|will) take (?:some |up to |a )?(?:time|while|\d+ (?:days|business days|weeks|hours))\b/gi,
     consequenceFollows: false,
     standsAlone: true,
   },
@@ -83,10 +119,15 @@ const CUES: ExceptionCue[] = [
 /** A following sentence must speak of the opt-out for "except"/"unless" in it to be a carve-out of that opt-out. */
 const REFERS_TO_OPT_OUT = /\b(?:opt(?:ing|s|ed)?[- ]?out|unsubscrib|this (?:setting|choice|option|preference)|your (?:choice|setting|preference|objection|request)|withdraw|object|turn(?:ed|ing)? (?:\w+ )?off|disabl)/i;
 
-/** Carve-outs in form only: withdrawal not undoing past lawful processing is not something that still happens. */
-const NOT_A_CARVE_OUT = /\blawfulness of (?:any |the )?processing\b|\bprior to (?:your |its |the )?withdrawal\b|\bbefore (?:your |its |the )?withdrawal\b/i;
-
 const ENUMERATOR = /(?:^|[\s:;,])(\((?:[ivx]{1,4}|[a-h]|\d{1,2})\)|(?:[ivx]{1,4}|[a-h]|\d{1,2})\)(?=\s))/gi;
+
+/** Does this text introduce exceptions (so a list after it lists the cases)? */
+export function introducesExceptions(text: string): boolean {
+  return CUES.some((cue) => {
+    cue.pattern.lastIndex = 0;
+    return cue.pattern.test(text);
+  });
+}
 
 export interface ExceptionSearch {
   text: string;
@@ -125,7 +166,6 @@ function findInRegion(text: string, from: number, to: number, items: Span[], fol
       const cueEnd = cueStart + match[0].length;
       const sentenceEnd = endOfSentence(text, cueEnd, to);
       const bodyStart = cue.consequenceFollows ? skipSpace(text, cueEnd, sentenceEnd) : cueStart;
-      if (NOT_A_CARVE_OUT.test(text.slice(cueStart, sentenceEnd))) continue;
       const inlineItems = enumeratedItems(text, bodyStart, sentenceEnd);
       const listItems = items.filter((item) => item.start >= cueEnd);
       const cases: Array<Span & { leadEnd?: number }> = inlineItems.length >= 2 ? inlineItems : listItems;

@@ -10,33 +10,37 @@ interface Cue {
   pattern: RegExp;
 }
 
-const ACTOR = String.raw`(?:you|users?|members?|customers?|individuals?|consumers?|residents?|account holders?|parents?|(?:any|either) (?:party|claimant)|Customer)`;
+const ACTOR = String.raw`(?:you|users?|members?|customers?|individuals?|consumers?|residents?|account holders?|parents?|(?:any|either|each) (?:\w+ )?(?:party|parties|claimants?)|Customer)`;
 /** "can", "may", "have the right to", with the adverbs policies put in between ("you can also easily …"). */
 const MODAL = String.raw`(?:(?:also|always|still|then|now|further|additionally|similarly|easily|simply|generally|typically|usually|at any time|at all times),? )*(?:can|may|could|will be able to|are able to|(?:will )?always be able to|have the (?:right|option|ability|choice) to|are entitled to|are free to|have the right,? (?:at any time,? )?to)(?:,? (?:also|always|still|then|now|further|additionally|similarly|easily|simply|generally|at any time|at all times|each|individually),?)*`;
 const STOP_VERB = String.raw`(?:opt[- ]?out|unsubscribe|turn (?:it |this |that |them |these |[a-z&-]+ )?off|switch (?:it |this |that |them |[a-z-]+ )?off|toggle (?:it |this |that |[a-z-]+ )?off|disable|deactivate|pause|withdraw (?:your |this |that |such |any )?consent|revoke (?:your |this |that |such |any )?(?:consent|permission|access)|object|decline|refuse|reject|opt not to|choose not to (?:receive|have|allow|let|share|be|participate|permit)|elect not to|ask us (?:not to|to stop)|tell us (?:not to|to stop)|request (?:that )?we (?:not|stop)|instruct us (?:not to|to stop)|stop (?:receiving|us from|sharing|the|your|our|having|getting|these|such)|limit (?:the use|our use|how|the (?:processing|sharing|collection|use)|what|which|ad|the ads)|prevent (?:us|websites|third|cookies|the|your|this|apps|[A-Z]\w+)|block (?:or delete )?(?:cookies|all cookies|third-party cookies|tracking|some)|(?:delete|remove|clear) (?:or block )?(?:cookies|these cookies)|restrict (?:the )?processing|unlink|disconnect|change your (?:privacy |ad |cookie )?(?:settings|preferences|choices) to (?:stop|prevent|turn off|limit|opt out))`;
 /** What a control is over, when "control / manage / choose" makes an offer rather than a generic pointer. */
-const CONTROLLED = String.raw`(?:whether|how|what|which|if|the extent|the (?:ads|advertising|information|data|cookies|messages|emails|notifications|use|sharing|collection)|your (?:ad|ads|advertising|cookie|cookies|privacy|communication|marketing|email|notification|location|tracking|personali[sz]ation|search|activity|content|data|personal)|ads\b|cookies\b|marketing\b|personali[sz]ed)`;
-const STRONG_STOP = String.raw`(?:object to|opt[- ]?out of|withdraw (?:your |such |any )?consent|unsubscribe from|ask us to (?:stop|restrict))`;
+const CONTROLLED = String.raw`(?:whether|how|what|which|if|the extent|the (?:ads|advertising|information|data|cookies|messages|emails|notifications|use|sharing|collection)|your (?:ad|ads|advertising|cookie|cookies|communication|marketing|email|notification|location|tracking|personali[sz]ation|search|activity|\w+ history)|ads\b|cookies\b|marketing\b|personali[sz]ed)`;
+const STRONG_STOP = String.raw`(?:object to|opt[- ]?out of|withdraw (?:your |such |any )?consent|unsubscribe from|ask us to (?:stop|restrict)|choose whether|decide whether|turn (?:on or )?off)`;
 
 const OPT_OUT_CUES: Cue[] = [
   { name: 'unless you opt out', pattern: new RegExp(String.raw`\b(?:unless|until) ${ACTOR} (?:(?:choose to|decide to|affirmatively|have|had) )?(?:opt(?:s|ed)?[- ]?out|object(?:s|ed)?|withdr(?:aw|awn|ew)|unsubscribe(?:s|d)?|turn(?:s|ed)? (?:it |this |that |[a-z-]+ )?off|disable(?:s|d)?|change (?:your|the|this) setting|tell us otherwise|instruct us otherwise|ask us not to)`, 'i') },
   { name: 'you can opt out', pattern: new RegExp(String.raw`\b${ACTOR} ${MODAL} (?:(?:choose|elect|decide) (?:whether )?to )?${STOP_VERB}`, 'i') },
   { name: 'you can object to …', pattern: new RegExp(String.raw`\b${ACTOR} ${MODAL} [^.;:]{0,100}?\b(?:,|or|and) ${STRONG_STOP}`, 'i') },
-  { name: 'you can control whether', pattern: new RegExp(String.raw`\b(?:${ACTOR} ${MODAL}|(?:lets?|allows?|enables?|permits?|helps?) you(?: to)?|you(?:['’]re| are) in control of) (?:also )?(?:control|manage|adjust|choose|decide|select|determine|limit|restrict|set|review and (?:change|update|manage)|change|update|turn on or off|turn off or on|opt in (?:to )?\(?and (?:opt )?out of\)?) (?:and (?:\w+ )?)?${CONTROLLED}`, 'i') },
-  { name: 'your right to object', pattern: /\b(?:(?:a|the|your) right to (?:object|opt[- ]?out|withdraw (?:your )?consent|unsubscribe)|right of objection|right to (?:opt[- ]?out|object)\b)/i },
+  { name: 'you can control whether', pattern: new RegExp(String.raw`\b(?:${ACTOR} ${MODAL}|(?:lets?|allows?|enables?|permits?|helps?) you(?: to)?) (?:also )?(?:(?:view|review|see|access) and )?(?:control|manage|adjust|choose|decide|select|determine|limit|restrict|set|review and (?:change|update|manage)|change|update|turn on or off|turn off or on|opt in (?:to )?\(?and (?:opt )?out of\)?) (?:and (?:\w+ )?)?${CONTROLLED}|\byou(?:['’]re| are) in control of ${CONTROLLED}`, 'i') },
+  { name: 'your right to object', pattern: /\b(?:(?:a|the|your) right to (?:\w+ (?:and|or) )?(?:object|opt[- ]?out|withdraw (?:your )?consent|unsubscribe)|right of objection|right to (?:opt[- ]?out|object)\b)/i },
   { name: 'opt out by / through / here', pattern: /\b(?:to|can|may|please|you) opt[- ]?out(?: of [^.;,]{1,80}?)?,? (?:by|through|via|using|at|here|in|from|with|please|visit|go|click|use|contact|email|follow|adjust|select|submit|send)\b/i },
   { name: 'to opt out, do this', pattern: /\b(?:to|if you (?:want|wish|would like) to) (?:opt[- ]?out|unsubscribe|turn off|disable|stop (?:receiving|sharing|the)|object|withdraw (?:your )?consent|limit|control|manage|pause|block|delete cookies)\b[^.;]{0,140}?,\s*(?:you (?:can|may|should|will need to|need to|must)|please|simply|visit|go|click|follow|use|contact|email|select|toggle|adjust|update|navigate|open|see|write|send|tap)\b/i },
   { name: 'if you (do not) want … you can', pattern: /\bif you (?:do not|don['’]t|no longer) (?:want|wish|would like) (?!to (?:continue|use|accept|agree|be bound))[^.;]{3,160}?,? (?:you (?:can|may|should|will need to)|please|simply|visit|go to|adjust|contact|email|click|turn|use|select|update)\b/i },
   { name: 'if you wish to opt out', pattern: new RegExp(String.raw`\bif ${ACTOR} (?:would like|wish(?:es)?|want(?:s)?|prefer(?:s)?|choose(?:s)?|decide(?:s)?) (?:to |not to )?(?:opt[- ]?out|unsubscribe|object|withdraw (?:your |its )?consent|stop (?:receiving|us)|not (?:to )?(?:receive|have|allow|be)|disable|turn off|limit|prevent)`, 'i') },
+  { name: 'the option to opt out', pattern: /\b(?:opportunity|option|ability|chance|right|choice|way) to (?:choose not to|opt[- ]?out|unsubscribe|decline|refuse|object|stop receiving|turn off|disable|withdraw)\b|\b(?:options?|instructions|choices?|ways?|information|details|learn more) (?:for|on|about|regarding) (?:opting[- ]?out|unsubscribing|how to (?:opt|unsubscribe|disable|object))/i },
+  { name: 'if you prefer not to receive', pattern: new RegExp(String.raw`\b(?:if|should) ${ACTOR} (?:(?:at any time|no longer|ever),? )?(?:prefer|would prefer|wish|want|would like|do not wish|do not want|don['’]t want)(?:s)? (?:not )?(?:to )?(?:receive|get|be contacted|have us|that we (?:not|do not|don['’]t))`, 'i') },
+  { name: 'request that we stop', pattern: /\b(?:request|ask|instruct|tell|notify) (?:us )?(?:that we )?(?:not to|no longer|not|stop|to stop|to cease|that we (?:not|no longer|stop|cease))\b(?! (?:be )?(?:able|required))|\bremove (?:yourself|your (?:name|e-?mail(?: address)?|information)) from (?:our|these|the|any) (?:mailings?|(?:e-?mail|mailing|marketing|contact) lists?)/i },
+  { name: 'unsubscribe', pattern: /\b(?:to (?:subscribe or )?unsubscribe|unsubscribe (?:from|at any time|by|here|using|via)|opt[- ]out (?:at any time|anytime))\b/i },
   { name: 'if you do not opt out', pattern: /\bif you do(?: not|n['’]t) opt[- ]?out\b/i },
-  { name: 'opt-out link or mechanism', pattern: /\b(?:opt[- ]out (?:link|form|page|request|mechanism|tool|option|choice|preference signals?|instructions|process|notice|controls?|settings?)|unsubscribe (?:link|button|instructions|option)|“?do not (?:sell|share)(?: or share| or sell)?(?: my)?(?: personal)? (?:info(?:rmation)?|data)”?(?: link)?|global privacy control|easy (?:for you )?to opt[- ]?out|how (?:to|you can) (?:opt[- ]?out|object|unsubscribe|withdraw (?:your )?consent|turn off|disable|refuse|block|delete)\b)/i },
+  { name: 'opt-out link or mechanism', pattern: /\b(?:opt[- ]out (?:link|form|page|request|mechanism|tool|option|choice|preference signals?|instructions|process|notice|controls?|settings?)|unsubscribe (?:link|button|instructions|option)|do not (?:sell|share)(?: or (?:sell|share))? my\b|global privacy control|easy (?:for you )?to opt[- ]?out|how (?:to|you can) (?:opt[- ]?out|object|unsubscribe|withdraw (?:your )?consent|turn off|disable|refuse|block|delete)\b)/i },
   { name: 'you can manage it in settings', pattern: new RegExp(String.raw`\b${ACTOR} ${MODAL} (?:also )?(?:control|manage|adjust|update|change|review and (?:change|update)|set) (?:[^.;]{0,60}?)(?:cookie|ad|advertising|privacy|tracking|marketing|communication|email|notification|personali[sz]ation|data|training|model improvement|location|sharing|consent|browser|device)[a-z ]{0,20}?(?:settings|preferences|choices|controls|permissions|options)`, 'i') },
-  { name: 'we offer you choices', pattern: /\b(?:we (?:offer|provide|give)(?: you)?(?: with)?|you have) (?:(?:several|various|certain|many|some|the following) )?(?:settings|choices|controls|options|tools)\b[^.;]{0,60}?(?:regarding|to (?:control|manage|limit|choose|opt|review|stop|turn)|over|about how)\b/i },
+  { name: 'we offer you choices', pattern: /\b(?:we (?:offer|provide|give)(?: you)?(?: with)?|you have) (?:(?:several|various|certain|many|some|the following) )?(?:settings|choices|controls|options|tools)\b[^.;]{0,60}?(?:regarding|to (?:control|manage|limit|choose|opt|review|stop|turn)|over|about how)\b[^.;]{0,60}?\b(?:ads|advertising|cookies|marketing|e-?mails?|messages|personali[sz]|tracking|location|training|sharing|notifications|communications|third[- ]party apps|apps and (?:sites|services))/i },
   { name: 'your browser lets you refuse', pattern: /\b(?:(?:set|configure|adjust) (?:your|the) (?:browser|device)[^.;]{0,60}?(?:refuse|reject|block|decline|disable|delete|alert|notify|not accept|stop)|(?:browsers?|devices?|settings? app|operating systems?)\b[^.;]{0,40}?\b(?:allow|let|permit|enable|help)s? you(?: to)? (?:[^.;]{0,40}?)(?:refuse|reject|block|delete|remove|disable|control|manage|choose|limit|opt[- ]?out|turn off))/i },
   { name: 'can be turned off', pattern: /\b(?:can|may) (?:also )?be (?:turned|switched|toggled) off\b|\b(?:can|may) (?:also |easily )?be (?:unlinked|disconnected|disabled|deactivated|revoked|withdrawn|paused|managed|reset)\b|\b(?:turn|switch|toggle) off [^.;]{0,60}?(?:in|under|from|via|through) (?:your |the )?(?:settings|preferences|account|privacy|app)/i },
   { name: 'which you can withdraw', pattern: /\b(?:which|that) you (?:can|may) (?:withdraw|revoke|change|turn off)(?: at any time)?\b/i },
   { name: 'choose to have it deleted automatically', pattern: /\b(?:choose|elect|opt) to have [^.;]{0,30}?deleted automatically\b|\bauto-?delete\b/i },
-  { name: 'opt out of … (imperative)', pattern: /^(?:[•*\-–]\s*)?(?:Opt[- ]?out of|Object to|Withdraw (?:your )?consent|Unsubscribe|Turn off|Switch off|Disable|Pause|Choose whether|Decide whether|Manage (?:your |the )?(?:preferences|settings|information|ads|cookies|activity|communications?)|Control (?:whether|how|what|your)|Limit (?:the use|how|what|ad)|Link or unlink|Unlink|Revoke)\b/ },
+  { name: 'opt out of … (imperative)', pattern: /^(?:[^:.;]{1,60}:\s*)?(?:[•*\-–]\s*)?(?:Opt[- ]?out of|Object to|Withdraw (?:your )?consent|Unsubscribe|Turn off|Switch off|Disable|Pause|Choose whether|Decide whether|Manage (?:your |the )?(?:preferences|settings|information|ads|cookies|activity|communications?)|Control (?:whether|how|what|your)|Limit (?:the use|how|what|ad)|Link or unlink|Unlink|Revoke)\b/ },
 ];
 
 /** Declining to give data, to use a feature or to stay is not opting out of an ongoing use (labelling rule 9). */
@@ -62,18 +66,26 @@ export interface OptOutCue {
 /** Words without which no cue can match: most sentences skip every pattern. */
 const ANY_CUE_WORD = /opt|unsubscri|object|withdr|turn|switch|toggl|disabl|deactiv|paus|declin|refus|reject|choose|decid|select|control|manag|limit|restrict|stop|block|delet|remov|clear|prevent|unless|until|revok|unlink|disconnect|setting|choice|option|browser|device|wish|want|right|how to|lets? you|allows? you|enables? you|permits? you|help/i;
 
+/** A title-like line ("Right to Opt-out of Sales.", "Opt-out of Website Targeted Advertising.") names a section. */
+export function looksLikeHeading(text: string): boolean {
+  const words = text.replace(/[.:]+$/, '').split(/\s+/).filter((word) => /\p{L}/u.test(word));
+  if (words.length === 0 || words.length > 10) return false;
+  const capitalised = words.filter((word) => /^[\p{Lu}\d“"(]/u.test(word)).length;
+  return capitalised / words.length >= 0.6 && !/\b(?:you|we|your|our)\b/i.test(text);
+}
+
 export function findOptOutCue(clauseText: string): OptOutCue | null {
-  if (!ANY_CUE_WORD.test(clauseText)) return null;
-  if (CANNOT_OPT_OUT.test(clauseText) && !/\b(?:you can|you may)\b/i.test(clauseText.replace(CANNOT_OPT_OUT, ''))) {
-    return null;
-  }
+  if (!ANY_CUE_WORD.test(clauseText) || looksLikeHeading(clauseText)) return null;
+  // "You cannot opt out of …" is not an offer, but "… choices, but you cannot opt out of X" still holds one.
+  const refusal = CANNOT_OPT_OUT.exec(clauseText);
   let best: OptOutCue | null = null;
   for (const cue of OPT_OUT_CUES) {
     const match = cue.pattern.exec(clauseText);
     if (match === null) continue;
-    if (best === null || match.index < best.start) {
-      best = { name: cue.name, start: match.index, end: match.index + match[0].length, matched: match[0] };
-    }
+    const start = match.index;
+    const end = start + match[0].length;
+    if (refusal !== null && start < refusal.index + refusal[0].length && refusal.index < end) continue;
+    if (best === null || start < best.start) best = { name: cue.name, start, end, matched: match[0] };
   }
   if (best === null) return null;
   if (NOT_AN_OPT_OUT.some((pattern) => pattern.test(best.matched))) return null;

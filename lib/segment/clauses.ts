@@ -21,7 +21,11 @@ const MAX_ATTACHED_ITEM = 400;
 const MAX_ATTACHED_ITEMS = 12;
 const MAX_HEADING = 160;
 
-export function segmentClauses(extracted: ExtractedText): ClauseSpan[] {
+/**
+ * `attachItems` decides, from the lead-in's text, whether the list after it completes it (cases of an exception)
+ * or is a list of statements of its own (a list of rights, each its own clause).
+ */
+export function segmentClauses(extracted: ExtractedText, attachItems: (leadIn: string) => boolean = () => true): ClauseSpan[] {
   const { text, blocks } = extracted;
   const clauses: ClauseSpan[] = [];
   let heading: string | null = null;
@@ -34,7 +38,9 @@ export function segmentClauses(extracted: ExtractedText): ClauseSpan[] {
     const sentences = sentenceSpans(text, block.start, block.end);
     for (const sentence of sentences) clauses.push({ ...sentence, heading, items: [], blockIndex: b });
     const last = clauses[clauses.length - 1];
-    if (last === undefined || last.blockIndex !== b || !text.slice(last.start, last.end).endsWith(':')) continue;
+    if (last === undefined || last.blockIndex !== b) continue;
+    const leadIn = text.slice(last.start, last.end);
+    if (!leadIn.endsWith(':') || !attachItems(leadIn)) continue;
     // Attach the short list items that follow a lead-in.
     let next = b + 1;
     while (next < blocks.length && last.items.length < MAX_ATTACHED_ITEMS) {
