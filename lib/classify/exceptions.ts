@@ -121,12 +121,20 @@ const REFERS_TO_OPT_OUT = /\b(?:opt(?:ing|s|ed)?[- ]?out|unsubscrib|this (?:sett
 
 const ENUMERATOR = /(?:^|[\s:;,])(\((?:[ivx]{1,4}|[a-h]|\d{1,2})\)|(?:[ivx]{1,4}|[a-h]|\d{1,2})\)(?=\s))/gi;
 
+/** Where the first exception cue in the text starts, or -1. */
+export function firstExceptionCue(text: string): number {
+  let first = -1;
+  for (const cue of CUES) {
+    cue.pattern.lastIndex = 0;
+    const match = cue.pattern.exec(text);
+    if (match !== null && (first < 0 || match.index < first)) first = match.index;
+  }
+  return first;
+}
+
 /** Does this text introduce exceptions (so a list after it lists the cases)? */
 export function introducesExceptions(text: string): boolean {
-  return CUES.some((cue) => {
-    cue.pattern.lastIndex = 0;
-    return cue.pattern.test(text);
-  });
+  return firstExceptionCue(text) >= 0;
 }
 
 export interface ExceptionSearch {
