@@ -26,7 +26,11 @@ export interface Progress {
   total: number;
 }
 
-export function* analyzeSteps(input: AnalyzeInput, sliceSize = 40): Generator<Progress, AnalyzedClause[]> {
+/** Every kind of space as a plain space, one for one: patterns match "may\u00a0opt out", offsets stay the page's. */
+const ANY_SPACE = /[\s\u00a0\u2007\u202f\u200b\u2060\ufeff]/g;
+
+export function* analyzeSteps(original: AnalyzeInput, sliceSize = 40): Generator<Progress, AnalyzedClause[]> {
+  const input = { ...original, text: original.text.replace(ANY_SPACE, ' ') };
   // A list completes its lead-in only when the lead-in offers an opt-out or introduces exceptions.
   const spans = segmentClauses(input, (leadIn) => findOptOutCue(leadIn) !== null || introducesExceptions(leadIn));
   const clauses: AnalyzedClause[] = [];
@@ -79,7 +83,6 @@ function analyzeClause(
   const span = spans[i]!;
   const clauseText = text.slice(span.start, span.end);
   const offer = findOptOutCue(clauseText);
-  const topicEvidence = detectTopic(clauseText, span.heading);
   const why: string[] = [];
   if (offer === null) {
     const labels: AnalyzedClause['labels'] = [];
@@ -93,6 +96,9 @@ function analyzeClause(
       labels.push('opt-in');
       why.push(`Needs your consent: “${optIn}”`);
     }
+    // Topic detection is the costly part: only for clauses that will be reported.
+    if (labels.length === 0 && !DATA_USE.test(clauseText)) return null;
+    const topicEvidence = detectTopic(clauseText, span.heading);
     if (topicEvidence.topic !== 'other' && DATA_USE.test(clauseText)) {
       labels.push('data-use');
       why.push(`About ${topicEvidence.topic.replace(/-/g, ' ')}: “${topicEvidence.cue}”`);

@@ -207,9 +207,11 @@ function throughput(): void {
   const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'lib', 'cli', 'main.ts'), '--jsonl'], { input, maxBuffer: 1 << 30, cwd: ROOT });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const outputLines = run.stdout.toString().split('\n').filter(Boolean).length;
+  const analysis = /in ([\d.]+) s of analysis/.exec(run.stderr.toString());
+  const analysisSeconds = analysis ? Number(analysis[1]) : NaN;
   say('## CLI throughput (--jsonl, all OPP-115 segments, one process, one core)');
   say();
-  say(`${outputLines} segments, ${(bytes / 1e6).toFixed(2)} MB of text in ${seconds.toFixed(2)} s (process start included): **${(bytes / 1e6 / seconds).toFixed(2)} MB/s**. Exit code ${run.status}.`);
+  say(`${outputLines} segments, ${(bytes / 1e6).toFixed(2)} MB of text. Analysis time (reading, analysing, matching, writing each line; the CLI's own count): ${analysisSeconds.toFixed(2)} s = **${(bytes / 1e6 / analysisSeconds).toFixed(2)} MB/s** (target ≥ 1 MB/s). Whole process including start-up and TypeScript loading: ${seconds.toFixed(2)} s = ${(bytes / 1e6 / seconds).toFixed(2)} MB/s. Exit code ${run.status}.`);
   say();
 }
 
