@@ -31,8 +31,10 @@ const ANY_SPACE = /[\s\u00a0\u2007\u202f\u200b\u2060\ufeff]/g;
 
 export function* analyzeSteps(original: AnalyzeInput, sliceSize = 40): Generator<Progress, AnalyzedClause[]> {
   const input = { ...original, text: original.text.replace(ANY_SPACE, ' ') };
-  // A list completes its lead-in only when the lead-in offers an opt-out or introduces exceptions.
-  const spans = segmentClauses(input, (leadIn) => findOptOutCue(leadIn) !== null || introducesExceptions(leadIn));
+  // A list completes its lead-in when the lead-in introduces exceptions ("we will still … when:"), or offers an
+  // opt-out whose items only say how; a list of offers ("you can opt out in these ways:") stays a list of clauses.
+  const spans = segmentClauses(input, (leadIn, items) =>
+    introducesExceptions(leadIn) || (findOptOutCue(leadIn) !== null && !items.some((item) => findOptOutCue(item) !== null)));
   const clauses: AnalyzedClause[] = [];
   let skipUntil = -1;
   for (let i = 0; i < spans.length; i++) {
@@ -82,7 +84,11 @@ function analyzeClause(
   const { text } = input;
   const span = spans[i]!;
   const clauseText = text.slice(span.start, span.end);
-  const offer = findOptOutCue(clauseText);
+  const next = spans[i + 1];
+  // A lead-in whose list items make the offers ("You can control it in the following ways:") only introduces them.
+  const introducesOffers = clauseText.trimEnd().endsWith(':') && span.items.length === 0 && next !== undefined &&
+    input.blocks[next.blockIndex]?.kind === 'list-item' && findOptOutCue(text.slice(next.start, next.end)) !== null;
+  const offer = introducesOffers ? null : findOptOutCue(clauseText);
   const why: string[] = [];
   if (offer === null) {
     const labels: AnalyzedClause['labels'] = [];

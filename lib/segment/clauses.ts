@@ -25,7 +25,10 @@ const MAX_HEADING = 160;
  * `attachItems` decides, from the lead-in's text, whether the list after it completes it (cases of an exception)
  * or is a list of statements of its own (a list of rights, each its own clause).
  */
-export function segmentClauses(extracted: ExtractedText, attachItems: (leadIn: string) => boolean = () => true): ClauseSpan[] {
+export function segmentClauses(
+  extracted: ExtractedText,
+  attachItems: (leadIn: string, items: string[]) => boolean = () => true,
+): ClauseSpan[] {
   const { text, blocks } = extracted;
   const clauses: ClauseSpan[] = [];
   let heading: string | null = null;
@@ -40,16 +43,19 @@ export function segmentClauses(extracted: ExtractedText, attachItems: (leadIn: s
     const last = clauses[clauses.length - 1];
     if (last === undefined || last.blockIndex !== b) continue;
     const leadIn = text.slice(last.start, last.end);
-    if (!leadIn.endsWith(':') || !attachItems(leadIn)) continue;
-    // Attach the short list items that follow a lead-in.
+    if (!leadIn.endsWith(':')) continue;
+    // The short list items that follow a lead-in.
+    const items: Span[] = [];
     let next = b + 1;
-    while (next < blocks.length && last.items.length < MAX_ATTACHED_ITEMS) {
+    while (next < blocks.length && items.length < MAX_ATTACHED_ITEMS) {
       const item = blocks[next]!;
       if (item.kind !== 'list-item' || item.end - item.start > MAX_ATTACHED_ITEM) break;
-      last.items.push({ start: item.start, end: item.end });
-      last.end = item.end;
+      items.push({ start: item.start, end: item.end });
       next++;
     }
+    if (items.length === 0 || !attachItems(leadIn, items.map((item) => text.slice(item.start, item.end)))) continue;
+    last.items.push(...items);
+    last.end = items[items.length - 1]!.end;
     b = next - 1;
   }
   return clauses;
