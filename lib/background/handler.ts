@@ -4,6 +4,11 @@ import type { TabState } from '../messages/tab-state';
 import type { ClausemarkDatabase, TabRecord } from '../db/database';
 import { withProvisions } from '../match/apply';
 import type { ProvisionMatcher } from '../match/matcher';
+import { compareAnalyses } from '../history/compare';
+import { pageAddress, toHistoryEntry } from '../history/entry';
+import type { DocumentChanges, HistoryEntry } from '../history/schema';
+import { loadSettings, saveSettings } from '../settings/store';
+import type { Settings } from '../settings/settings';
 
 /**
  * The background worker's message handling, with its browser dependencies passed in so tests drive it with a fake
@@ -26,7 +31,38 @@ export interface BackgroundDeps {
   log?: (message: string) => void;
 }
 
-export type Reply = { ok: true; document?: AnnotatedDocument } | { ok: false; error: string };
+export type Reply =
+  | { ok: true; document?: AnnotatedDocument }
+  | { ok: true; settings: Settings }
+  | { ok: true; entries: HistoryEntry[] }
+  | { ok: true; entry: HistoryEntry; document: AnnotatedDocument; changes: DocumentChanges | null }
+  | { ok: false; error: string };
+
+/** The history list shows at most this many visits, newest first. */
+export const HISTORY_LIMIT = 500;
+
+/** The badge when the page changed since the last visit (its title says so in words). */
+export const CHANGED_BADGE = 'Δ';
+
+function plural(count: number, one: string): string {
+  return `${count} ${one}${count === 1 ? '' : 's'}`;
+}
+
+/** Badge text and title for a finished analysis. */
+export function badgeFor(document: AnnotatedDocument, changes: DocumentChanges | null): { text: string; title: string } {
+  const { exceptionCount, optOutCount } = document.summary;
+  const counts = `${plural(optOutCount, 'opt-out')}, ${plural(exceptionCount, 'exception')} to them`;
+  if (changes?.documentChanged) {
+    return {
+      text: CHANGED_BADGE,
+      title: `Changed since your last visit (${changes.previousAnalyzedAt.slice(0, 10)}). Clausemark: ${counts}`,
+    };
+  }
+  return {
+    text: exceptionCount > 0 ? String(exceptionCount) : optOutCount > 0 ? String(optOutCount) : '',
+    title: `Clausemark: ${counts}`,
+  };
+}
 
 export function createMessageHandler(deps: BackgroundDeps) {
   const log = deps.log ?? ((message: string) => console.warn(`Clausemark background: ${message}`));
@@ -78,24 +114,65 @@ export function createMessageHandler(deps: BackgroundDeps) {
             return reject(reason);
           }
           const document = withProvisions(checked.data, deps.matcher());
-          const analysisId = await deps.db.analyses.add({
-            url: document.document.url,
-            sha256: document.document.sha256,
-            analyzedAt: document.document.analyzedAt,
-            clauseHashes: document.clauses.map((clause) => clause.sha256),
-            document,
+          const url = pageAddress(document.document.url);
+          // Compare with the page's last visit, then store this one: one transaction, so two tabs of one page
+          // cannot both compare against the same older visit.
+          const { analysisId, changes } = await deps.db.transaction('rw', deps.db.analyses, async () => {
+            const previous = await deps.db.latestVisitOf(url);
+            const changes = previous ? compareAnalyses(previous.document, document) : null;
+            const analysisId = await deps.db.analyses.add({
+              url,
+              sha256: document.document.sha256,
+              analyzedAt: document.document.analyzedAt,
+              clauseHashes: document.clauses.map((clause) => clause.sha256),
+              document,
+              changes,
+            });
+            return { analysisId, changes };
           });
           await saveTab(tabId!, { status: 'done', analysisId });
-          const { exceptionCount, optOutCount } = document.summary;
-          await deps.setBadge(
-            tabId!,
-            exceptionCount > 0 ? String(exceptionCount) : optOutCount > 0 ? String(optOutCount) : '',
-            `Clausemark: ${optOutCount} opt-out${optOutCount === 1 ? '' : 's'}, ${exceptionCount} exception${exceptionCount === 1 ? '' : 's'} to them`,
-          );
+          const badge = badgeFor(document, changes);
+          await deps.setBadge(tabId!, badge.text, badge.title);
           return { ok: true, document };
         }
+        case 'automatic-off':
+          await deps.db.tabs.delete(tabId!);
+          await deps.setBadge(tabId!, '', 'Clausemark: automatic reading is off; open Clausemark to analyse this page');
+          return { ok: true };
         case 'get-tab-state':
           return await tabState(deps.db, message.tabId);
+        case 'get-settings':
+          return { ok: true, settings: await loadSettings(deps.db, (line) => log(`settings: ${line}`)) };
+        case 'set-settings': {
+          let settings: Settings;
+          try {
+            settings = await saveSettings(deps.db, message.settings);
+          } catch (error) {
+            return reject(`rejected settings that do not match the schema: ${error instanceof Error ? error.message : String(error)}`);
+          }
+          return { ok: true, settings };
+        }
+        case 'list-history': {
+          const records = await deps.db.analyses.orderBy('analyzedAt').reverse().limit(HISTORY_LIMIT).toArray();
+          return { ok: true, entries: records.map((record) => toHistoryEntry({ ...record, id: record.id! })) };
+        }
+        case 'get-history-entry': {
+          const record = await deps.db.analyses.get(message.id);
+          if (record === undefined) return reject(`no stored analysis with id ${message.id}`);
+          return {
+            ok: true,
+            entry: toHistoryEntry({ ...record, id: record.id! }),
+            document: record.document,
+            changes: record.changes ?? null,
+          };
+        }
+        case 'delete-all-data': {
+          // Clear the badges of the tabs that still show one before their records go.
+          const tabIds = await deps.db.tabs.toCollection().primaryKeys();
+          await deps.db.deleteAll();
+          await Promise.all(tabIds.map((id) => deps.setBadge(id, '', 'Clausemark').catch(() => undefined)));
+          return { ok: true };
+        }
       }
     } catch (error) {
       return reject(`failed on "${message.type}": ${error instanceof Error ? error.message : String(error)}`);
@@ -108,5 +185,6 @@ export async function tabState(db: ClausemarkDatabase, tabId: number): Promise<T
   if (record === undefined) return { status: 'idle' };
   if (record.state.status !== 'done') return record.state;
   const analysis = await db.analyses.get(record.state.analysisId);
-  return analysis ? { status: 'done', document: analysis.document } : { status: 'idle' };
+  if (!analysis) return { status: 'idle' };
+  return analysis.changes ? { status: 'done', document: analysis.document, changes: analysis.changes } : { status: 'done', document: analysis.document };
 }

@@ -41,7 +41,7 @@ const CUES: ExceptionCue[] = [
   },
   {
     name: 'does not apply',
-    pattern: /\b(?:(?:this|that|these|such|the|your|any|an?|it|opting out|unsubscribing|withdrawing(?: your)? consent|withdrawal(?: of consent)?)(?: [\w-]+){0,4}? (?:does not|doesn['’]t|will not|won['’]t|do not|don['’]t|shall not|may not|would not) (?:apply to|affect|stop|prevent|cover|control|extend to|include|remove|opt you out|mean that|end|halt|impact|change|(?:be )?opt(?:ing)?(?: you)? out of)|(?:will|shall|does|do|is|are) not (?:be )?affected)\b/gi,
+    pattern: /\b(?:(?:this|that|these|such|the|your|any|an?|it|opting out|unsubscribing|withdrawing(?: your)? consent|withdrawal(?: of consent)?)(?: [\w-]+){0,4}? (?:does not|doesn['’]t|will not|won['’]t|do not|don['’]t|shall not|may not|would not) (?:apply to|affect|stop|prevent|cover|control|extend to|include|remove|opt you out|mean that|end|halt|impact|change|(?:be )?opt(?:ing)?(?: you)? out of)|(?:will|shall|does|do|is|are) not (?:be )?affected|\byou (?:will|would|are) not (?:be )?opting out of)\b/gi,
     consequenceFollows: false,
     standsAlone: true,
   },
@@ -60,6 +60,12 @@ const CUES: ExceptionCue[] = [
   {
     name: 'compelling grounds',
     pattern: /\b(?:compelling (?:legitimate )?(?:interests?|grounds|reasons?)|overriding legitimate (?:interests?|grounds))\b/gi,
+    consequenceFollows: false,
+    standsAlone: true,
+  },
+  {
+    name: 'another choice wins',
+    pattern: /\bif there is a conflict between\b/gi,
     consequenceFollows: false,
     standsAlone: true,
   },

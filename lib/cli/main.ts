@@ -98,7 +98,8 @@ export async function main(argv: string[]): Promise<number> {
     if (options.jsonl) return await runJsonl(version);
     const path = resolve(options.file!);
     const doc = await annotateFile(path, options.url ?? pathToFileURL(path).href, version);
-    process.stdout.write(renderExport(doc, options.format));
+    // Wait until the export is handed to the OS: process.exit() would cut a large export short on a pipe.
+    await new Promise<void>((done, fail) => process.stdout.write(renderExport(doc, options.format), (error) => (error ? fail(error) : done())));
     process.stderr.write(
       `${doc.clauses.length} clauses: ${doc.summary.optOutCount} opt-outs, ${doc.summary.exceptionCount} exceptions\n`,
     );

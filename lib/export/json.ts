@@ -27,9 +27,13 @@ function analysisDate(analyzedAt: string): string {
   return match ? match[0] : new Date().toISOString().slice(0, 10);
 }
 
-/** The download's file name: `clausemark-<host>-<yyyy-mm-dd>.json`, lower-case letters, digits, dots and hyphens. */
-export function exportFileName(doc: AnnotatedDocument): string {
-  return `clausemark-${safeHost(doc.document.url)}-${analysisDate(doc.document.analyzedAt)}.json`;
+/**
+ * The download's file name: `clausemark-<host>-<yyyy-mm-dd>.<extension>` (JSON unless another format's extension is
+ * given), lower-case letters, digits, dots and hyphens.
+ */
+export function exportFileName(doc: AnnotatedDocument, extension = 'json'): string {
+  const ext = extension.toLowerCase().replace(/[^a-z0-9]+/g, '') || 'json';
+  return `clausemark-${safeHost(doc.document.url)}-${analysisDate(doc.document.analyzedAt)}.${ext}`;
 }
 
 /**

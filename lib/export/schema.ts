@@ -37,6 +37,16 @@ export const ProvisionMatchSchema = z.object({
   knownClauseId: z.string().nullable().describe('the known clause this was matched to, for exact and changed matches'),
   platform: z.string().nullable(),
   recordedAt: z.string().nullable(),
+  via: z.enum(['hash', 'contains', 'inside', 'part', 'located']).optional()
+    .describe('how an exact match was found: same hash; the recorded text inside the clause; the clause inside the recorded text, which is on the page; the clause a verbatim part of the recorded text (the rest not checked); found in the page text where no clause was'),
+  diff: z.array(z.object({ op: z.enum(['same', 'added', 'removed']), text: z.string() })).optional()
+    .describe('for changed matches: the word diff from the recorded clause to this one'),
+  explanation: z.string().optional().describe('what the provision type means, in plain words'),
+  impact: z.string().optional().describe('what it means for the person'),
+  regulations: z.array(z.object({ name: z.string(), jurisdiction: z.string() })).optional(),
+  actions: z.array(z.object({ title: z.string(), how: z.string() })).optional().describe('what you can do'),
+  others: z.array(z.object({ platform: z.string(), shape: z.string(), knownClauseId: z.string(), recordedAt: z.string() })).optional()
+    .describe('how other platforms handle this: one recorded clause per platform, its shape in plain words ("opt-out with 2 exceptions")'),
 });
 export type ProvisionMatch = z.infer<typeof ProvisionMatchSchema>;
 

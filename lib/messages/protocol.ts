@@ -25,25 +25,56 @@ export const AnalysisFailed = z.object({
 });
 /** The annotated document itself is validated against the full export schema by the background. */
 export const AnalysisReport = z.object({ type: z.literal('analysis'), document: z.unknown() });
+/** Automatic mode is off: the page was not read, so the tab forgets what it said of an earlier page. */
+export const AutomaticOff = z.object({ type: z.literal('automatic-off') });
+
+/** content script or extension page → background: the person's settings (defaults when none are stored) */
+export const GetSettings = z.object({ type: z.literal('get-settings') });
 
 /** popup → background */
 export const GetTabState = z.object({ type: z.literal('get-tab-state'), tabId: z.number().check(z.int()) });
+/** popup and options → background. The settings are validated by the background (lib/settings). */
+export const SetSettings = z.object({ type: z.literal('set-settings'), settings: z.unknown() });
+export const ListHistory = z.object({ type: z.literal('list-history') });
+export const GetHistoryEntry = z.object({
+  type: z.literal('get-history-entry'),
+  id: z.number().check(z.int(), z.positive()),
+});
+/** Clears the history, tab states and settings (settings return to their defaults). */
+export const DeleteAllData = z.object({ type: z.literal('delete-all-data') });
 
 export const BackgroundRequest = z.discriminatedUnion('type', [
   ProgressReport,
   NotAPolicy,
   AnalysisFailed,
   AnalysisReport,
+  AutomaticOff,
+  GetSettings,
   GetTabState,
+  SetSettings,
+  ListHistory,
+  GetHistoryEntry,
+  DeleteAllData,
 ]);
 export type BackgroundRequest = z.infer<typeof BackgroundRequest>;
 
-/** Which messages only the extension's own pages (popup, options) may send: never a content script. */
-export const EXTENSION_PAGE_ONLY: ReadonlySet<BackgroundRequest['type']> = new Set(['get-tab-state']);
+/**
+ * Which messages only the extension's own pages (popup, options) may send: never a content script. Reading the
+ * history and changing or deleting stored data are among them; reading the settings is not (content scripts need
+ * them to know what to paint).
+ */
+export const EXTENSION_PAGE_ONLY: ReadonlySet<BackgroundRequest['type']> = new Set([
+  'get-tab-state',
+  'set-settings',
+  'list-history',
+  'get-history-entry',
+  'delete-all-data',
+]);
 /** Which messages only a content script in a tab may send. */
 export const CONTENT_SCRIPT_ONLY: ReadonlySet<BackgroundRequest['type']> = new Set([
   'progress',
   'not-a-policy',
   'analysis-failed',
   'analysis',
+  'automatic-off',
 ]);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AnnotatedDocumentSchema } from '../export/schema';
+import { DocumentChangesSchema } from '../history/schema';
 
 /** What the background knows about a tab; the popup renders one view per status. */
 export const TabStateSchema = z.discriminatedUnion('status', [
@@ -11,6 +12,7 @@ export const TabStateSchema = z.discriminatedUnion('status', [
   /** the page does not look like a policy; the popup offers "analyse anyway" */
   z.object({ status: z.literal('not-a-policy'), url: z.string() }),
   z.object({ status: z.literal('error'), reason: z.string() }),
-  z.object({ status: z.literal('done'), document: AnnotatedDocumentSchema }),
+  /** `changes`: compared with the last visit of the same page, when there was one */
+  z.object({ status: z.literal('done'), document: AnnotatedDocumentSchema, changes: DocumentChangesSchema.optional() }),
 ]);
 export type TabState = z.infer<typeof TabStateSchema>;

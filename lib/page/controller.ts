@@ -2,15 +2,21 @@ import { analyzeInSlices } from '../analyze';
 import { looksLikePolicyPage, namedLikePolicy } from '../classify/policy-page';
 import { buildAnnotatedDocument } from '../export/build';
 import type { AnnotatedDocument, ExportedClause } from '../export/schema';
-import { extractFromDom, type TextRun } from '../extract/dom';
+import { extractInSlices, type DomExtraction, type TextRun } from '../extract/dom';
 import { TOPIC_NAMES } from '../model/topics';
+import { defaultSettings, parseSettings, type Settings } from '../settings/settings';
 import { HoverCard, type CardContent } from './hover-card';
-import { Highlighter, type Span } from './highlighter';
+import { HIGHLIGHT_NAMES, Highlighter, type Span } from './highlighter';
+import { ContentObserver } from './observer';
 
 /**
  * The content script's work on one page: read the visible text, analyse it in slices that leave the main thread
  * free, hand the result to the background, and paint what comes back. Browser APIs arrive as arguments, so the
  * entrypoint stays a few lines of wiring.
+ *
+ * After the first run it keeps watching (lib/page/observer.ts): text revealed or inserted later — an opened
+ * accordion, a single-page app's next view — is read again; unchanged text only gets its highlights re-anchored,
+ * changed text is analysed again and replaces the previous highlights.
  */
 export interface PageMessenger {
   /** sends to the background; resolves with its reply */
@@ -18,7 +24,8 @@ export interface PageMessenger {
 }
 
 export interface RunResult {
-  status: 'done' | 'not-a-policy' | 'failed';
+  /** 'automatic-off': the person turned automatic reading off, and this run was not asked for */
+  status: 'done' | 'not-a-policy' | 'failed' | 'automatic-off';
   document?: AnnotatedDocument;
   /** timings in ms, read by the benchmark and the end-to-end tests */
   timings?: { extract: number; analyze: number; firstHighlight: number; total: number };
@@ -33,6 +40,15 @@ interface Annotated {
 
 const FLASH_MS = 1600;
 
+/** The kinds with a high-contrast variant: `<name>-hc`, styled in entrypoints/policy.content/highlights.css. */
+const CONTRAST_KINDS = ['opt-out', 'exception'] as const;
+
+interface HighlightMap {
+  get(name: string): unknown;
+  set(name: string, highlight: unknown): void;
+  delete(name: string): boolean;
+}
+
 function yieldToPage(win: Window): Promise<void> {
   const scheduler = (win as Window & { scheduler?: { yield?: () => Promise<void> } }).scheduler;
   if (scheduler?.yield) return scheduler.yield();
@@ -46,41 +62,96 @@ export class PageController {
   private document: AnnotatedDocument | null = null;
   private running: Promise<RunResult> | null = null;
   private pointerFrame = 0;
+  /** the person's settings (lib/settings), asked of the background at the start of every run */
+  private settings: Settings = defaultSettings();
+  /** the address "automatic reading is off" was last reported for: once per address, like "not a policy" */
+  private automaticOffReported: string | null = null;
+  private observer: ContentObserver | null = null;
+  /** what the last run decided, so a re-reading with nothing new stays quiet */
+  private last: { force: boolean; status: RunResult['status']; url: string; text: string | null } | null = null;
 
   constructor(
     private readonly win: Window & typeof globalThis,
     private readonly messenger: PageMessenger,
     private readonly toolVersion: string,
-  ) {}
+  ) {
+    // When the content script began, on the page timeline: the benchmark tells its start-up from the page's load.
+    win.performance.mark('clausemark:start');
+  }
 
   /** Automatic mode: analyse only pages that name themselves a policy; `force` is "analyse anyway". */
   run(force: boolean): Promise<RunResult> {
-    this.running ??= this.analyze(force).finally(() => {
+    this.running ??= this.analyze(force || this.last?.force === true).finally(() => {
       this.running = null;
+      this.watch();
     });
     return this.running;
+  }
+
+  /** Stops watching the page (the highlights stay). */
+  stop(): void {
+    this.observer?.disconnect();
+    this.observer = null;
+  }
+
+  private watch(): void {
+    const doc = this.win.document;
+    this.observer ??= new ContentObserver(this.win, async () => {
+      // A pass started while a run is under way waits for it, then reads the page again.
+      await this.running?.catch(() => undefined);
+      await this.run(false);
+    });
+    this.observer.observe([doc.documentElement, ...this.shadowRoots]);
+  }
+
+  private shadowRoots: ShadowRoot[] = [];
+
+  /** Sends "not a policy" once per address, and only from the top frame: a frame does not speak for its tab. */
+  private async reportNotAPolicy(url: string): Promise<RunResult> {
+    const already = this.last?.status === 'not-a-policy' && this.last.url === url;
+    if (this.document !== null) {
+      // The page was a policy and no longer is (a single-page app moved on): its highlights go.
+      this.highlighter?.clear();
+      this.annotated = [];
+      this.document = null;
+    }
+    this.last = { force: false, status: 'not-a-policy', url, text: null };
+    if (!already && this.win === this.win.top) await this.messenger.send({ type: 'not-a-policy', url });
+    return { status: 'not-a-policy' };
+  }
+
+  private extract(doc: Document): Promise<DomExtraction> {
+    // One mark per reading of the page: tests check that painting never sets off another one.
+    this.win.performance.mark('clausemark:read');
+    return extractInSlices(
+      doc.body ?? doc.documentElement,
+      { isHidden: (element) => element.checkVisibility?.({ visibilityProperty: true, opacityProperty: false }) === false },
+      () => yieldToPage(this.win),
+    );
   }
 
   private async analyze(force: boolean): Promise<RunResult> {
     const { win } = this;
     const doc = win.document;
-    const url = win.location.href;
+    // A srcdoc or about:blank frame has no address of its own; it speaks for the page that holds it.
+    const url = win.location.protocol === 'about:' ? doc.baseURI : win.location.href;
     const heading = doc.querySelector('h1')?.textContent ?? '';
     try {
-      if (!force && !namedLikePolicy(url, doc.title, heading)) {
-        await this.messenger.send({ type: 'not-a-policy', url });
-        return { status: 'not-a-policy' };
-      }
+      this.settings = await this.loadSettings();
+      if (!force && !this.settings.automatic) return await this.reportAutomaticOff(url);
+      if (!force && !namedLikePolicy(url, doc.title, heading)) return await this.reportNotAPolicy(url);
       const t0 = win.performance.now();
-      const extraction = extractFromDom(doc.body ?? doc.documentElement, {
-        isHidden: (element) => element.checkVisibility?.({ visibilityProperty: true, opacityProperty: false }) === false,
-      });
+      const extraction = await this.extract(doc);
       const t1 = win.performance.now();
-      const looksLikePolicy = looksLikePolicyPage(url, doc.title, extraction.text, heading);
-      if (!force && !looksLikePolicy) {
-        await this.messenger.send({ type: 'not-a-policy', url });
-        return { status: 'not-a-policy' };
+      this.shadowRoots = extraction.shadowRoots ?? [];
+      if (this.document !== null && this.last?.text === extraction.text && this.last.url === url) {
+        // Same text (a re-render, or a change outside the text): re-anchor the highlights on the current nodes.
+        this.paint(this.document, extraction.runs);
+        return { status: 'done', document: this.document };
       }
+      const looksLikePolicy = looksLikePolicyPage(url, doc.title, extraction.text, heading);
+      if (!force && !looksLikePolicy) return await this.reportNotAPolicy(url);
+      this.last = { force, status: 'done', url, text: extraction.text };
       await this.messenger.send({ type: 'progress', done: 0, total: 1 });
       const clauses = await analyzeInSlices(
         extraction,
@@ -114,6 +185,7 @@ export class PageController {
       };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
+      this.last = { force, status: 'failed', url, text: null };
       await this.messenger.send({ type: 'analysis-failed', reason: reason.slice(0, 2000) }).catch(() => undefined);
       return { status: 'failed' };
     }
@@ -122,8 +194,10 @@ export class PageController {
   private paint(doc: AnnotatedDocument, runs: TextRun[]): void {
     this.document = doc;
     this.annotated = [];
+    const hidden = new Set(this.settings.hiddenTopics);
     for (const clause of doc.clauses) {
-      if (clause.optOut === null) continue;
+      // Topics the person chose not to highlight are neither painted nor hoverable; the popup still lists them.
+      if (clause.optOut === null || hidden.has(clause.topic)) continue;
       this.annotated.push({ span: clause.optOut, kind: 'opt-out', clause, plain: null });
       for (const exception of clause.exceptions) {
         this.annotated.push({ span: exception, kind: 'exception', clause, plain: exception.plain });
@@ -138,7 +212,53 @@ export class PageController {
       'opt-out': this.annotated.filter((item) => item.kind === 'opt-out').map((item) => item.span),
       exception: this.annotated.filter((item) => item.kind === 'exception').map((item) => item.span),
     });
+    // The <mark> fallback changed the DOM: those changes are ours, not the page's.
+    if (!this.highlighter.usesHighlightApi) this.observer?.discardPending();
+    this.applyContrast();
     this.listenForPointer();
+  }
+
+  /** The person's settings; the defaults when the background can't say (the page stays readable). */
+  private async loadSettings(): Promise<Settings> {
+    try {
+      const reply = await this.messenger.send({ type: 'get-settings' });
+      if (typeof reply === 'object' && reply !== null && (reply as { ok?: unknown }).ok === true) {
+        return parseSettings((reply as { settings?: unknown }).settings, (line) => console.warn(`Clausemark: ${line}`));
+      }
+    } catch {
+      // background unreachable: fall through to the defaults
+    }
+    return defaultSettings();
+  }
+
+  /** Automatic reading is off and nobody asked: read nothing, and let the tab forget an earlier page's state. */
+  private async reportAutomaticOff(url: string): Promise<RunResult> {
+    if (this.automaticOffReported !== url && this.win === this.win.top) {
+      this.automaticOffReported = url;
+      // On the page timeline, like the timings: tests and benchmarks can tell the script decided not to read.
+      this.win.performance.mark('clausemark:automatic-off');
+      await this.messenger.send({ type: 'automatic-off' });
+    }
+    return { status: 'automatic-off' };
+  }
+
+  /**
+   * High contrast: the painted highlights move to their `-hc` names, which highlights.css styles with thicker, darker
+   * underlines and stronger backgrounds. Only names change; the page's DOM is untouched. (The <mark> fallback for
+   * browsers without the Highlight API keeps the standard style.)
+   */
+  private applyContrast(): void {
+    const registry = (this.win.CSS as unknown as { highlights?: HighlightMap } | undefined)?.highlights;
+    if (!registry || this.highlighter?.usesHighlightApi !== true) return;
+    for (const kind of CONTRAST_KINDS) {
+      const name = HIGHLIGHT_NAMES[kind];
+      registry.delete(`${name}-hc`);
+      if (!this.settings.highContrast) continue;
+      const highlight = registry.get(name);
+      if (highlight === undefined) continue;
+      registry.delete(name);
+      registry.set(`${name}-hc`, highlight);
+    }
   }
 
   jumpTo(clauseId: string): boolean {
@@ -184,9 +304,14 @@ export class PageController {
     };
     const caret = doc.caretPositionFromPoint?.(x, y);
     if (!caret || caret.offsetNode.nodeType !== 3) return null;
-    for (const item of this.annotated.filter((candidate) => candidate.kind === 'exception').concat(this.annotated)) {
-      const range = this.highlighter?.rangeFor(item.span);
-      if (range?.isPointInRange(caret.offsetNode, caret.offset)) {
+    // Offsets first (numbers, cheap even with thousands of highlights), ranges only for the few candidates.
+    const at = this.highlighter?.offsetOf(caret.offsetNode, caret.offset) ?? null;
+    if (at === null) return null;
+    const holding = (item: Annotated): boolean => item.span.start <= at && at <= item.span.end;
+    const candidates = this.annotated.filter((item) => item.kind === 'exception' && holding(item))
+      .concat(this.annotated.filter((item) => item.kind === 'opt-out' && holding(item)));
+    for (const item of candidates) {
+      for (const range of this.highlighter?.rangesFor(item.span) ?? []) {
         // The caret sits between characters: make sure the pointer is over the text, not beside it.
         const rects = Array.from(range.getClientRects());
         if (rects.some((rect) => x >= rect.left && x <= rect.right && y >= rect.top && y <= rect.bottom)) return item;

@@ -40,11 +40,55 @@ export class Highlighter {
 
   setRuns(runs: TextRun[]): void {
     this.runs = runs;
+    this.runStarts = null;
   }
 
   rangeFor(span: Span): Range | null {
     return rangeForOffsets(this.win.document, this.runs, span.start, span.end);
   }
+
+  /**
+   * The ranges that paint a span. A DOM Range cannot cross a shadow boundary (its ends must share a root), so a span
+   * whose text runs from the page into a shadow tree, or between two, is painted as one range per stretch of
+   * nodes with a common root.
+   */
+  rangesFor(span: Span): Range[] {
+    const slices = nodeSlicesForOffsets(this.runs, span.start, span.end).filter((slice) => slice.node.isConnected);
+    if (slices.length === 0) return [];
+    const firstRoot = slices[0]!.node.getRootNode();
+    if (slices.every((slice) => slice.node.getRootNode() === firstRoot)) {
+      const range = this.rangeFor(span);
+      return range ? [range] : [];
+    }
+    const ranges: Range[] = [];
+    let group: typeof slices = [];
+    const flush = (): void => {
+      if (group.length === 0) return;
+      const range = this.win.document.createRange();
+      range.setStart(group[0]!.node, group[0]!.from);
+      range.setEnd(group[group.length - 1]!.node, group[group.length - 1]!.to);
+      ranges.push(range);
+      group = [];
+    };
+    for (const slice of slices) {
+      if (group.length > 0 && group[0]!.node.getRootNode() !== slice.node.getRootNode()) flush();
+      group.push(slice);
+    }
+    flush();
+    return ranges;
+  }
+
+  /** The document-text offset of a caret position in a text node of the runs, or null. */
+  offsetOf(node: Node, offset: number): number | null {
+    if (this.runStarts === null) {
+      this.runStarts = new Map();
+      for (const run of this.runs) this.runStarts.set(run.node, run.start);
+    }
+    const start = this.runStarts.get(node as Text);
+    return start === undefined ? null : start + offset;
+  }
+
+  private runStarts: Map<Text, number> | null = null;
 
   /** Paints every kind at once (the fallback splits text nodes, so it must work from the end of the page back). */
   paint(spansByKind: Partial<Record<HighlightKind, Span[]>>): number {
@@ -52,7 +96,7 @@ export class Highlighter {
     let painted = 0;
     if (highlights !== null) {
       for (const [kind, spans] of Object.entries(spansByKind) as Array<[HighlightKind, Span[]]>) {
-        const ranges = spans.map((span) => this.rangeFor(span)).filter((range): range is Range => range !== null);
+        const ranges = spans.flatMap((span) => this.rangesFor(span));
         highlights.set(HIGHLIGHT_NAMES[kind], new this.win.Highlight!(...ranges));
         painted += ranges.length;
       }
