@@ -1,7 +1,7 @@
 import type { AnalyzedClause, ExtractedText } from './model/analysis';
 import { segmentClauses, type ClauseSpan } from './segment/clauses';
 import { detectTopic } from './classify/topic';
-import { defaultRegime, findOptOutCue, optInCue, saysNoOptOut } from './classify/opt-out';
+import { defaultRegime, findOptOutCue, MENTION_CUES, optInCue, saysNoOptOut } from './classify/opt-out';
 import { findExceptions, firstExceptionCue, introducesExceptions } from './classify/exceptions';
 import { detectMechanism, type LinkInClause } from './classify/mechanism';
 import { MECHANISM_NAMES } from './model/topics';
@@ -131,7 +131,8 @@ function analyzeClause(
     // "If you choose not to receive them, we may still …" or "You will need to … from each browser from which you
     // wish to opt out" mention the offer to state its exception: they are not new offers.
     const exceptionAt = firstExceptionCue(nextText);
-    const mentionsOffer = exceptionAt >= 0 && (CONDITIONAL_RESTATEMENT.test(nextOffer?.matched ?? '') || exceptionAt < (nextOffer?.start ?? 0));
+    const mentionsOffer = exceptionAt >= 0 && (CONDITIONAL_RESTATEMENT.test(nextOffer?.matched ?? '') ||
+      exceptionAt < (nextOffer?.start ?? 0) || MENTION_CUES.has(nextOffer?.name ?? ''));
     if (nextOffer !== null && !mentionsOffer) break;
     followers.push(next);
   }

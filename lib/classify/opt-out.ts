@@ -60,6 +60,16 @@ const CANNOT_OPT_OUT = /\b(?:cannot|can['’]t|can ?not|are not able to|will not
 const OPT_IN = /\b(?:only (?:if|when|with|after) (?:you|your)\b[^.;]{0,60}?(?:opt[- ]?in|consent|agree|choose|turn (?:it |this )?on|enable|allow|authori[sz]e|permission)|with your (?:prior |explicit |express |affirmative )?(?:consent|permission|opt[- ]?in)|if you (?:opt[- ]?in|choose to (?:opt in|enable|turn on|share|allow)|consent|agree|turn on|enable)|(?:requires?|ask(?:s|ing)? for|obtain|seek) your (?:prior |explicit |express |affirmative )?(?:consent|permission)|opt[- ]?in\b)/i;
 const ON_BY_DEFAULT = /\b(?:by default|automatically|(?:is|are) (?:turned |switched )?on\b|unless you|until you)/i;
 
+/** Cues that name an opt-out without offering one ("your choice to disable", "if you wish to opt out"). */
+export const MENTION_CUES: ReadonlySet<string> = new Set([
+  'the option to opt out',
+  'if you wish to opt out',
+  'you would like to opt out',
+  'if you prefer not to receive',
+  'unsubscribing',
+  'opt-out link or mechanism',
+]);
+
 export interface OptOutCue {
   name: string;
   /** offsets relative to the clause text */
@@ -95,6 +105,8 @@ export function findOptOutCue(clauseText: string): OptOutCue | null {
   if (best === null) return null;
   if (NOT_AN_OPT_OUT.some((pattern) => pattern.test(best.matched))) return null;
   if (LEAVING.test(clauseText) && !/\bopt[- ]?out\b|\bunsubscribe\b/i.test(best.matched)) return null;
+  // A private mode that still lets them track you avoids nothing.
+  if (best.name === 'a private mode' && /\bstill\b/i.test(clauseText)) return null;
   return best;
 }
 
