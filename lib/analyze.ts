@@ -1,7 +1,7 @@
 import type { AnalyzedClause, ExtractedText } from './model/analysis';
 import { segmentClauses, type ClauseSpan } from './segment/clauses';
 import { detectTopic } from './classify/topic';
-import { defaultRegime, findOptOutCue, MENTION_CUES, optInCue, saysNoOptOut } from './classify/opt-out';
+import { defaultRegime, findOptOutCue, MENTION_CUES, optInCue, saysNoOptOut, type OptOutCue } from './classify/opt-out';
 import { findExceptions, firstExceptionCue, introducesExceptions } from './classify/exceptions';
 import { detectMechanism, type LinkInClause } from './classify/mechanism';
 import { MECHANISM_NAMES } from './model/topics';
@@ -31,16 +31,22 @@ const ANY_SPACE = /[\s\u00a0\u2007\u202f\u200b\u2060\ufeff]/g;
 
 export function* analyzeSteps(original: AnalyzeInput, sliceSize = 40): Generator<Progress, AnalyzedClause[]> {
   const input = { ...original, text: original.text.replace(ANY_SPACE, ' ') };
+  // Each sentence is asked "is this an offer?" up to four times (as a lead-in, a clause, a follower): ask once.
+  const offers = new Map<string, OptOutCue | null>();
+  const offerIn = (clauseText: string): OptOutCue | null => {
+    if (!offers.has(clauseText)) offers.set(clauseText, findOptOutCue(clauseText));
+    return offers.get(clauseText)!;
+  };
   // A list completes its lead-in when the lead-in introduces exceptions ("we will still … when:"), or offers an
   // opt-out whose items only say how; a list of offers ("you can opt out in these ways:") stays a list of clauses.
   const spans = segmentClauses(input, (leadIn, items) =>
-    introducesExceptions(leadIn) || (findOptOutCue(leadIn) !== null && !items.some((item) => findOptOutCue(item) !== null)));
+    introducesExceptions(leadIn) || (offerIn(leadIn) !== null && !items.some((item) => offerIn(item) !== null)));
   const clauses: AnalyzedClause[] = [];
   let skipUntil = -1;
   for (let i = 0; i < spans.length; i++) {
     if (i % sliceSize === sliceSize - 1) yield { done: i, total: spans.length };
     if (i <= skipUntil) continue;
-    const analyzed = analyzeClause(input, spans, i);
+    const analyzed = analyzeClause(input, spans, i, offerIn);
     if (analyzed === null) continue;
     clauses.push({ ...analyzed.clause, index: clauses.length });
     skipUntil = i + analyzed.followersUsed;
@@ -80,6 +86,7 @@ function analyzeClause(
   input: AnalyzeInput,
   spans: ClauseSpan[],
   i: number,
+  offerIn: (clauseText: string) => OptOutCue | null,
 ): { clause: Omit<AnalyzedClause, 'index'>; followersUsed: number } | null {
   const { text } = input;
   const span = spans[i]!;
@@ -87,8 +94,8 @@ function analyzeClause(
   const next = spans[i + 1];
   // A lead-in whose list items make the offers ("You can control it in the following ways:") only introduces them.
   const introducesOffers = clauseText.trimEnd().endsWith(':') && span.items.length === 0 && next !== undefined &&
-    input.blocks[next.blockIndex]?.kind === 'list-item' && findOptOutCue(text.slice(next.start, next.end)) !== null;
-  const offer = introducesOffers ? null : findOptOutCue(clauseText);
+    input.blocks[next.blockIndex]?.kind === 'list-item' && offerIn(text.slice(next.start, next.end)) !== null;
+  const offer = introducesOffers ? null : offerIn(clauseText);
   const why: string[] = [];
   if (offer === null) {
     const labels: AnalyzedClause['labels'] = [];
@@ -127,7 +134,7 @@ function analyzeClause(
       mechanismFollowers++;
       continue;
     }
-    const nextOffer = findOptOutCue(nextText);
+    const nextOffer = offerIn(nextText);
     // "If you choose not to receive them, we may still …" or "You will need to … from each browser from which you
     // wish to opt out" mention the offer to state its exception: they are not new offers.
     const exceptionAt = firstExceptionCue(nextText);
