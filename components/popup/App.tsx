@@ -1,11 +1,15 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { AnnotatedDocument } from '../../lib/export/schema';
 import { TabStateSchema, type TabState } from '../../lib/messages/tab-state';
+import type { DocumentChanges } from '../../lib/history/schema';
 import { browserApi, type PopupApi } from './api';
+import { ChangesView } from './ChangesView';
+import { browserHistoryApi, HistoryView, type HistoryApi } from './HistoryView';
 import { ClauseList } from './ClauseList';
 import { ExportBar } from './ExportBar';
 import {
   AnalyzingView,
+  AutomaticModeOffer,
   ErrorView,
   IdleView,
   LoadingView,
@@ -21,7 +25,12 @@ export const POLL_MS = 400;
 /** After "Analyse", how long an unchanged answer from the background is taken as "not started yet". */
 const START_GRACE_MS = 15_000;
 
+/** Views that offer to turn automatic annotation on (or off): where the person is not waiting on anything. */
+const OFFERS_AUTOMATIC_MODE: ReadonlySet<string> = new Set(['idle', 'not-a-policy', 'done', 'restricted']);
+
 type View = { kind: 'loading' } | { kind: 'no-tab' } | { kind: 'state'; state: TabState };
+/** The popup shows this tab's analysis, or the history of every analysis. */
+type Screen = 'tab' | 'history';
 
 /** Set when the person asks for an analysis, cleared once the background shows it running or finished. */
 type Awaiting = { since: number; staleStatus: TabState['status'] };
@@ -33,11 +42,37 @@ function reason(error: unknown): string {
 const UNREADABLE_REPLY =
   "Clausemark's background sent an answer the popup couldn't read. Reload the page and try again.";
 
-function Header({ doc }: { doc: AnnotatedDocument | null }) {
+function Header({
+  doc,
+  screen,
+  onScreen,
+  onOptions,
+}: {
+  doc: AnnotatedDocument | null;
+  screen: Screen;
+  onScreen: (screen: Screen) => void;
+  onOptions: () => void;
+}) {
   const info = doc?.document;
   return (
     <header class="top">
-      <h1>Clausemark</h1>
+      <div style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: '8px' }}>
+        <h1>Clausemark</h1>
+        <nav aria-label="Clausemark" style={{ display: 'flex', gap: '6px' }}>
+          {screen === 'tab' ? (
+            <button type="button" class="button-secondary" onClick={() => onScreen('history')}>
+              History
+            </button>
+          ) : (
+            <button type="button" class="button-secondary" onClick={() => onScreen('tab')}>
+              Back to this page
+            </button>
+          )}
+          <button type="button" class="button-secondary" onClick={onOptions}>
+            Settings
+          </button>
+        </nav>
+      </div>
       {info && (
         <p class="page-title" title={info.title}>
           {info.title.trim() || info.url}
@@ -61,9 +96,18 @@ function Header({ doc }: { doc: AnnotatedDocument | null }) {
   );
 }
 
-function DoneView({ doc, onJump }: { doc: AnnotatedDocument; onJump: (clauseId: string) => Promise<boolean> }) {
+function DoneView({
+  doc,
+  changes,
+  onJump,
+}: {
+  doc: AnnotatedDocument;
+  changes?: DocumentChanges;
+  onJump: (clauseId: string) => Promise<boolean>;
+}) {
   return (
     <>
+      {changes && <ChangesView changes={changes} />}
       {doc.clauses.length === 0 ? (
         <NothingFoundView />
       ) : (
@@ -77,9 +121,18 @@ function DoneView({ doc, onJump }: { doc: AnnotatedDocument; onJump: (clauseId: 
   );
 }
 
-export function App({ api = browserApi, pollMs = POLL_MS }: { api?: PopupApi; pollMs?: number }) {
+export function App({
+  api = browserApi,
+  historyApi = browserHistoryApi,
+  pollMs = POLL_MS,
+}: {
+  api?: PopupApi;
+  historyApi?: HistoryApi;
+  pollMs?: number;
+}) {
   const [tabId, setTabId] = useState<number | null>(null);
   const [view, setView] = useState<View>({ kind: 'loading' });
+  const [screen, setScreen] = useState<Screen>('tab');
   const alive = useRef(true);
   /** bumped whenever an answer still in flight must be ignored */
   const generation = useRef(0);
@@ -148,8 +201,8 @@ export function App({ api = browserApi, pollMs = POLL_MS }: { api?: PopupApi; po
   useEffect(() => {
     if (statusKey === 'loading') return;
     const active = document.activeElement;
-    if (!active || active === document.body) mainRef.current?.focus();
-  }, [statusKey]);
+    if (!active || active === document.body) mainRef.current?.focus({ preventScroll: true });
+  }, [statusKey, screen]);
 
   async function analyze() {
     if (tabId === null) return;
@@ -179,10 +232,21 @@ export function App({ api = browserApi, pollMs = POLL_MS }: { api?: PopupApi; po
     }
   }
 
+  function showScreen(next: Screen) {
+    setScreen(next);
+    // Back from the history: the stored data may have been deleted meanwhile.
+    if (next === 'tab' && tabId !== null) void refresh(tabId);
+  }
+
+  function openOptions() {
+    void historyApi.openOptions().catch(() => undefined);
+  }
+
   const onAnalyze = () => void analyze();
   let body;
   let doc: AnnotatedDocument | null = null;
-  if (view.kind === 'loading') body = <LoadingView />;
+  if (screen === 'history') body = <HistoryView api={historyApi} />;
+  else if (view.kind === 'loading') body = <LoadingView />;
   else if (view.kind === 'no-tab') body = <NoTabView />;
   else {
     const state = view.state;
@@ -204,16 +268,17 @@ export function App({ api = browserApi, pollMs = POLL_MS }: { api?: PopupApi; po
         break;
       case 'done':
         doc = state.document;
-        body = <DoneView doc={state.document} onJump={jump} />;
+        body = <DoneView doc={state.document} changes={state.changes} onJump={jump} />;
         break;
     }
   }
 
   return (
     <div class="popup">
-      <Header doc={doc} />
+      <Header doc={doc} screen={screen} onScreen={showScreen} onOptions={openOptions} />
       <main ref={mainRef} tabIndex={-1} aria-busy={statusKey === 'loading' || statusKey === 'analyzing'}>
         {body}
+        {screen === 'tab' && OFFERS_AUTOMATIC_MODE.has(statusKey) && <AutomaticModeOffer api={api} />}
       </main>
     </div>
   );

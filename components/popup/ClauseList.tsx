@@ -2,8 +2,8 @@ import { useState } from 'preact/hooks';
 import type { AnnotatedDocument, ExportedClause } from '../../lib/export/schema';
 import { TOPICS, type Topic } from '../../lib/model/topics';
 import { WarningIcon } from './Icons';
-import { SeverityBadge } from './Summary';
-import { LABEL_WORDS, matchWords, optOutWords, shorten, topicName } from './words';
+import { ProvisionDetails } from './ProvisionDetails';
+import { LABEL_WORDS, optOutWords, shorten, topicName } from './words';
 
 type JumpResult = { index: number; ok: boolean };
 
@@ -64,13 +64,7 @@ function ClauseItem({
         </div>
       )}
 
-      {clause.provision && (
-        <p class="provision">
-          <span class="provision-title">{clause.provision.title}</span>
-          <SeverityBadge severity={clause.provision.severity} />
-          <span class="provision-match">{matchWords(clause.provision)}</span>
-        </p>
-      )}
+      {clause.provision && <ProvisionDetails provision={clause.provision} />}
 
       <details class="why">
         <summary>Why is this highlighted?</summary>

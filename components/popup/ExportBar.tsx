@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { AnnotatedDocument } from '../../lib/export/schema';
-import { exportFileName, toJsonExport } from '../../lib/export/json';
+import { EXPORT_FORMAT_IDS, EXPORT_FORMATS, formatFileName, isExportFormatId, type ExportFormat, type ExportFormatId } from '../../lib/export/formats';
 import { CheckIcon, CrossIcon } from './Icons';
 
 type Outcome = { ok: boolean; text: string };
@@ -12,9 +12,9 @@ function reason(error: unknown): string {
   return error instanceof Error && error.message ? error.message : 'unknown error';
 }
 
-function downloadJson(doc: AnnotatedDocument): string {
-  const fileName = exportFileName(doc);
-  const blob = new Blob([toJsonExport(doc)], { type: 'application/json' });
+function download(doc: AnnotatedDocument, format: ExportFormat): string {
+  const fileName = formatFileName(doc, format.id);
+  const blob = new Blob([format.filePrefix + format.render(doc)], { type: format.mimeType });
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
@@ -31,18 +31,27 @@ function downloadJson(doc: AnnotatedDocument): string {
   return fileName;
 }
 
-async function copyJson(doc: AnnotatedDocument): Promise<void> {
-  const json = toJsonExport(doc);
-  if (!navigator.clipboard?.writeText) throw new Error('copying is not available here; use Download JSON');
-  await navigator.clipboard.writeText(json);
+async function copy(doc: AnnotatedDocument, format: ExportFormat): Promise<void> {
+  const text = format.render(doc);
+  if (!navigator.clipboard?.writeText) throw new Error(`copying is not available here; use Download ${format.label}`);
+  await navigator.clipboard.writeText(text);
 }
 
+/** Export in one of four formats: pick one, then download it as a file or copy it. */
 export function ExportBar({ doc }: { doc: AnnotatedDocument }) {
+  const [formatId, setFormatId] = useState<ExportFormatId>('json');
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const format = EXPORT_FORMATS[formatId];
+
+  function onFormat(value: string) {
+    if (!isExportFormatId(value)) return;
+    setFormatId(value);
+    setOutcome(null);
+  }
 
   function onDownload() {
     try {
-      const fileName = downloadJson(doc);
+      const fileName = download(doc, format);
       setOutcome({ ok: true, text: `Saved as ${fileName}` });
     } catch (error) {
       setOutcome({ ok: false, text: `Couldn't save the file: ${reason(error)}` });
@@ -51,8 +60,8 @@ export function ExportBar({ doc }: { doc: AnnotatedDocument }) {
 
   async function onCopy() {
     try {
-      await copyJson(doc);
-      setOutcome({ ok: true, text: 'Copied the JSON to the clipboard' });
+      await copy(doc, format);
+      setOutcome({ ok: true, text: `Copied the ${format.label} to the clipboard` });
     } catch (error) {
       setOutcome({ ok: false, text: `Couldn't copy: ${reason(error)}` });
     }
@@ -60,12 +69,32 @@ export function ExportBar({ doc }: { doc: AnnotatedDocument }) {
 
   return (
     <section class="export" aria-label="Export">
+      <p>
+        <label for="export-format">Export as </label>
+        <select
+          id="export-format"
+          value={formatId}
+          aria-describedby="export-format-hint"
+          style={{ font: 'inherit' }}
+          onChange={(event) => onFormat(event.currentTarget.value)}
+        >
+          {EXPORT_FORMAT_IDS.map((id) => (
+            <option key={id} value={id}>
+              {EXPORT_FORMATS[id].label}
+            </option>
+          ))}
+        </select>
+      </p>
+      <p id="export-format-hint" class="muted" style={{ fontSize: '12px', margin: '4px 0 8px' }}>
+        {format.description}
+      </p>
+      {/* The format is on show in the choice above; the buttons' names repeat it for screen readers. */}
       <div class="export-buttons">
-        <button type="button" class="button-secondary" onClick={onDownload}>
-          Download JSON
+        <button type="button" class="button-secondary" aria-label={`Download ${format.label}`} onClick={onDownload}>
+          Download
         </button>
-        <button type="button" class="button-secondary" onClick={() => void onCopy()}>
-          Copy JSON
+        <button type="button" class="button-secondary" aria-label={`Copy ${format.label}`} onClick={() => void onCopy()}>
+          Copy
         </button>
       </div>
       <p class={`export-status ${outcome ? (outcome.ok ? 'ok' : 'fail') : ''}`} role="status" aria-live="polite">

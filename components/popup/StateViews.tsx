@@ -1,4 +1,6 @@
 import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import type { PopupApi } from './api';
 import { CrossIcon, WarningIcon } from './Icons';
 
 /** One calm message per state. Every string here is ours, except `reason` and `url`, which are rendered as text. */
@@ -101,5 +103,78 @@ export function NothingFoundView() {
       <p>No opt-outs or data-use clauses found on this page.</p>
       <p class="muted">Clausemark only highlights what the text says plainly; it may miss unusual wording.</p>
     </StateView>
+  );
+}
+
+type AutomaticModeApi = Pick<PopupApi, 'automaticMode' | 'requestAutomaticMode' | 'stopAutomaticMode'>;
+
+/**
+ * Automatic mode is opt-in: it needs access to every page, which the browser grants only when asked from a click.
+ * Without it, Clausemark reads a page only when the person asks, through the toolbar icon.
+ */
+export function AutomaticModeOffer({ api }: { api: AutomaticModeApi }) {
+  const [granted, setGranted] = useState<boolean | null>(null);
+  const [note, setNote] = useState('');
+
+  useEffect(() => {
+    let alive = true;
+    api.automaticMode?.().then(
+      (value) => alive && setGranted(value),
+      () => alive && setGranted(null),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [api]);
+
+  if (granted === null || !api.requestAutomaticMode || !api.stopAutomaticMode) return null;
+  const request = api.requestAutomaticMode;
+  const stop = api.stopAutomaticMode;
+
+  function turnOn() {
+    // Called at once in the click handler: the browser shows its prompt only for a user gesture.
+    request().then(
+      (value) => {
+        setGranted(value);
+        setNote(value ? 'Policy pages you open from now on are annotated automatically.' : 'Access not granted: nothing changed.');
+      },
+      (error: unknown) => setNote(`The browser refused: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
+
+  function turnOff() {
+    stop().then(
+      () => {
+        setGranted(false);
+        setNote('Automatic annotation is off. Clausemark reads a page only when you ask.');
+      },
+      (error: unknown) => setNote(`Couldn't turn it off: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
+
+  return (
+    <section class="automatic-mode" aria-label="Automatic annotation" style={{ marginTop: '16px' }}>
+      {granted ? (
+        <>
+          <p class="muted">Policy pages are annotated automatically as they open.</p>
+          <button type="button" class="button-secondary" onClick={turnOff}>
+            Stop annotating automatically
+          </button>
+        </>
+      ) : (
+        <>
+          <p class="muted">
+            Clausemark can notice policy pages as they open and highlight them without a click. Your browser will ask
+            to let it read the pages you visit; nothing leaves your computer.
+          </p>
+          <button type="button" class="button-secondary" onClick={turnOn}>
+            Annotate policy pages automatically
+          </button>
+        </>
+      )}
+      <p class="muted" role="status">
+        {note}
+      </p>
+    </section>
   );
 }

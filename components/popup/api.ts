@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import type { ScriptPublicPath } from 'wxt/utils/inject-script';
 import type { BackgroundRequest, ContentRequest } from '../../lib/messages/protocol';
+import { AUTOMATIC_ORIGINS, CONTENT_SCRIPT_FILES } from '../../lib/background/automatic-mode';
 
 /**
  * Everything the popup asks of the browser. This file is the only place the popup touches `browser.*`; the App takes
@@ -15,10 +16,20 @@ export interface PopupApi {
   analyzeNow(tabId: number): Promise<void>;
   /** scroll the page to a clause and flash its highlight */
   jumpToClause(tabId: number, clauseId: string): Promise<void>;
+  /** whether the optional host access for automatic mode is granted (absent: the offer is not shown) */
+  automaticMode?(): Promise<boolean>;
+  /**
+   * Ask the browser for the host access automatic mode needs; resolves to whether it was granted. Must be called
+   * synchronously from a click handler: browsers only show the prompt for a user gesture.
+   */
+  requestAutomaticMode?(): Promise<boolean>;
+  /** give the host access back; the background then unregisters the content script */
+  stopAutomaticMode?(): Promise<void>;
 }
 
-/** The content script's bundle, as WXT names it for `entrypoints/policy.content`. */
-const CONTENT_SCRIPT: string = '/content-scripts/policy.js';
+/** The content script's bundle and stylesheet, as WXT names them for `entrypoints/policy.content`. */
+const CONTENT_SCRIPT: string = `/${CONTENT_SCRIPT_FILES.js}`;
+const CONTENT_STYLES: string = `/${CONTENT_SCRIPT_FILES.css}`;
 /** After injecting, the script may need a moment to register its listener. */
 const RETRY_DELAYS_MS = [0, 100, 300];
 
@@ -64,6 +75,8 @@ export async function analyzeNow(tabId: number): Promise<void> {
   }
   // No content script in the page (it was opened before install, or the page is not matched): inject it, then ask.
   await browser.scripting.executeScript({ target: { tabId }, files: [CONTENT_SCRIPT as ScriptPublicPath] });
+  // The highlight styles come with the script when it is registered; injected by hand, they must be inserted too.
+  await browser.scripting.insertCSS({ target: { tabId }, files: [CONTENT_STYLES] });
   let lastError: unknown = null;
   for (const delay of RETRY_DELAYS_MS) {
     if (delay > 0) await wait(delay);
@@ -82,4 +95,27 @@ export async function jumpToClause(tabId: number, clauseId: string): Promise<voi
   await sendToTab(tabId, { type: 'jump-to-clause', clauseId });
 }
 
-export const browserApi: PopupApi = { getActiveTabId, getTabState, analyzeNow, jumpToClause };
+const automaticOrigins = () => ({ origins: [...AUTOMATIC_ORIGINS] });
+
+export function automaticMode(): Promise<boolean> {
+  return browser.permissions.contains(automaticOrigins());
+}
+
+export function requestAutomaticMode(): Promise<boolean> {
+  // No await before this call: the click's user gesture must still be current when the browser sees it.
+  return browser.permissions.request(automaticOrigins());
+}
+
+export async function stopAutomaticMode(): Promise<void> {
+  await browser.permissions.remove(automaticOrigins());
+}
+
+export const browserApi: PopupApi = {
+  getActiveTabId,
+  getTabState,
+  analyzeNow,
+  jumpToClause,
+  automaticMode,
+  requestAutomaticMode,
+  stopAutomaticMode,
+};

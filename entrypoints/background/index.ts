@@ -1,10 +1,14 @@
 import { browser } from 'wxt/browser';
+import * as z from 'zod';
 import { createMessageHandler } from '@/lib/background/handler';
+import { createAutomaticMode, type AutomaticModeDeps } from '@/lib/background/automatic-mode';
 import { ClausemarkDatabase } from '@/lib/db/database';
 import { bundledMatcher } from '@/lib/dataset/load';
 
 /** Thin wiring: messages → lib/background/handler.ts; the dataset is loaded once, on first use. */
 export default defineBackground(() => {
+  // The extension CSP forbids eval: tell zod not to probe for it (wxt.config.ts also compiles the probe out).
+  z.config({ jitless: true });
   const db = new ClausemarkDatabase();
   const handle = createMessageHandler({
     db,
@@ -20,10 +24,21 @@ export default defineBackground(() => {
   browser.runtime.onMessage.addListener((message: unknown, sender) => handle(message, sender));
   browser.tabs.onRemoved.addListener((tabId) => void db.tabs.delete(tabId));
   browser.tabs.onUpdated.addListener((tabId, change) => {
-    // A new page in the tab: what was said of the old one no longer holds.
-    if (change.status === 'loading' && change.url !== undefined) {
+    // A new page (or a reload) in the tab: what was said of the old one no longer holds. `change.url` is only
+    // reported with host access, so the status alone decides.
+    if (change.status === 'loading') {
       void db.tabs.delete(tabId);
       void browser.action.setBadgeText({ tabId, text: '' });
     }
   });
+
+  // Automatic mode follows the optional host access: registered when granted, unregistered when withdrawn
+  // (from the popup or from the browser's own extension settings).
+  const automatic = createAutomaticMode({
+    permissions: browser.permissions,
+    scripting: browser.scripting as unknown as AutomaticModeDeps['scripting'],
+  });
+  browser.permissions.onAdded.addListener(() => void automatic.sync());
+  browser.permissions.onRemoved.addListener(() => void automatic.sync());
+  void automatic.sync();
 });

@@ -5,7 +5,11 @@ import './highlights.css';
 
 /** Thin wiring: page → lib/page/controller.ts; messages validated before use. */
 export default defineContentScript({
-  matches: ['http://*/*', 'https://*/*'],
+  // Registered at run time, only while automatic mode's host access is granted: lib/background/automatic-mode.ts.
+  registration: 'runtime',
+  // Policies embedded in frames (help centres, consent dialogs), including about:blank/srcdoc frames.
+  allFrames: true,
+  matchAboutBlank: true,
   runAt: 'document_idle',
   main() {
     const controller = new PageController(

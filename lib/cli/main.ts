@@ -14,7 +14,8 @@ import { EXPORT_FORMAT_IDS, isExportFormatId, renderExport, type ExportFormatId 
  * stdout holds only results; every message goes to stderr.
  */
 const USAGE = `usage: npm run annotate -- <file.html|file.md|file.txt> [--url URL] [--format json|csv|md|webannotation]
-       npm run annotate -- --jsonl < lines.jsonl      (each line: {"id": "...", "text": "..."})`;
+       npm run annotate -- --jsonl [--stats] < lines.jsonl   (each line: {"id": "...", "text": "..."};
+                                                            --stats: throughput on stderr at the end)`;
 
 const JsonlLine = z.object({ id: z.union([z.string(), z.number()]), text: z.string() });
 
@@ -22,14 +23,16 @@ interface Options {
   file: string | null;
   url: string | null;
   jsonl: boolean;
+  stats: boolean;
   format: ExportFormatId;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { file: null, url: null, jsonl: false, format: 'json' };
+  const options: Options = { file: null, url: null, jsonl: false, stats: false, format: 'json' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--jsonl') options.jsonl = true;
+    else if (arg === '--stats') options.stats = true;
     else if (arg === '--url') {
       const value = argv[++i];
       if (value === undefined) throw new InputError('--url needs a value');
@@ -57,7 +60,12 @@ function toolVersion(): string {
   return manifest.version;
 }
 
-async function runJsonl(version: string): Promise<number> {
+/** Resolves once the OS has taken the text: a slow reader on a pipe must not lose the end of the output. */
+function writeOut(text: string): Promise<void> {
+  return new Promise((done, fail) => process.stdout.write(text, (error) => (error ? fail(error) : done())));
+}
+
+async function runJsonl(version: string, stats: boolean): Promise<number> {
   let failures = 0;
   let lineNumber = 0;
   let segments = 0;
@@ -80,14 +88,15 @@ async function runJsonl(version: string): Promise<number> {
     }
     const started = performance.now();
     const clauses = await annotateText(parsed.text, version);
-    process.stdout.write(`${JSON.stringify({ id: parsed.id, clauses })}\n`);
+    const written = writeOut(`${JSON.stringify({ id: parsed.id, clauses })}\n`);
     busyMs += performance.now() - started;
+    await written;
     segments++;
     bytes += Buffer.byteLength(parsed.text);
   }
-  // Work time only (no process start, no waiting on stdin): what the throughput benchmark reads.
+  // Work time only (no process start, no waiting on stdin or stdout): what the throughput benchmark reads.
   const seconds = busyMs / 1000;
-  process.stderr.write(`clausemark: ${segments} segments, ${bytes} bytes of text in ${seconds.toFixed(3)} s of analysis (${(bytes / 1e6 / (seconds || 1e-9)).toFixed(2)} MB/s)\n`);
+  if (stats) process.stderr.write(`clausemark: ${segments} segments, ${bytes} bytes of text in ${seconds.toFixed(3)} s of analysis (${(bytes / 1e6 / (seconds || 1e-9)).toFixed(2)} MB/s)\n`);
   return failures > 0 ? 1 : 0;
 }
 
@@ -95,11 +104,11 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const options = parseArgs(argv);
     const version = toolVersion();
-    if (options.jsonl) return await runJsonl(version);
+    if (options.jsonl) return await runJsonl(version, options.stats);
     const path = resolve(options.file!);
     const doc = await annotateFile(path, options.url ?? pathToFileURL(path).href, version);
     // Wait until the export is handed to the OS: process.exit() would cut a large export short on a pipe.
-    await new Promise<void>((done, fail) => process.stdout.write(renderExport(doc, options.format), (error) => (error ? fail(error) : done())));
+    await writeOut(renderExport(doc, options.format));
     process.stderr.write(
       `${doc.clauses.length} clauses: ${doc.summary.optOutCount} opt-outs, ${doc.summary.exceptionCount} exceptions\n`,
     );

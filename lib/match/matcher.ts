@@ -168,16 +168,17 @@ export class ProvisionMatcher {
     const normalized = normalizeWhitespace(text);
     const words = wordsOf(normalized);
     const set = new Set(words);
-    // Rank by shared words first (cheap), diff only the few best.
+    // Rank by the share of the recorded clause's words the clause has (cheap); diff only the two best. A changed
+    // clause keeps at least CHANGED_COVERAGE of the recorded words, so fewer shared words cannot make one.
     const ranked = [...this.candidates(words)]
       .map((candidate) => {
         let shared = 0;
         for (const word of candidate.words) if (set.has(word)) shared++;
-        return { candidate, overlap: shared / Math.min(candidate.words.size, set.size || 1), shared };
+        return { candidate, kept: shared / (candidate.words.size || 1) };
       })
-      .filter((entry) => entry.overlap >= CHANGED_COVERAGE)
-      .sort((a, b) => b.shared - a.shared)
-      .slice(0, 3);
+      .filter((entry) => entry.kept >= CHANGED_COVERAGE)
+      .sort((a, b) => b.kept - a.kept)
+      .slice(0, 2);
     let best: { clause: KnownClause; similarity: number; coverage: number; diff: DiffOp[] } | null = null;
     for (const { candidate } of ranked) {
       const aligned = alignedDiff(candidate.text, normalized);
@@ -204,7 +205,20 @@ export class ProvisionMatcher {
     return found;
   }
 
+  /** The type's details, the same for every clause of that type and platform: built once, then shared. */
+  private readonly fieldsCache = new Map<string, ReturnType<ProvisionMatcher['buildTypeFields']>>();
+
   private typeFields(type: ProvisionType, exceptPlatform: string | null) {
+    const key = `${type.id}\u0000${exceptPlatform ?? ''}`;
+    let fields = this.fieldsCache.get(key);
+    if (fields === undefined) {
+      fields = this.buildTypeFields(type, exceptPlatform);
+      this.fieldsCache.set(key, fields);
+    }
+    return fields;
+  }
+
+  private buildTypeFields(type: ProvisionType, exceptPlatform: string | null) {
     return {
       id: type.id,
       title: type.title,

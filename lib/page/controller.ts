@@ -125,7 +125,7 @@ export class PageController {
     this.win.performance.mark('clausemark:read');
     return extractInSlices(
       doc.body ?? doc.documentElement,
-      { isHidden: (element) => element.checkVisibility?.({ visibilityProperty: true, opacityProperty: false }) === false },
+      { isHidden: (element) => isHiddenByLayout(this.win, element) },
       () => yieldToPage(this.win),
     );
   }
@@ -137,12 +137,16 @@ export class PageController {
     const url = win.location.protocol === 'about:' ? doc.baseURI : win.location.href;
     const heading = doc.querySelector('h1')?.textContent ?? '';
     try {
+      if (!force && !namedLikePolicy(url, doc.title, heading)) return await this.reportNotAPolicy(url);
+      // Settings only past the cheap name check: ordinary pages never ask the background for them.
       this.settings = await this.loadSettings();
       if (!force && !this.settings.automatic) return await this.reportAutomaticOff(url);
-      if (!force && !namedLikePolicy(url, doc.title, heading)) return await this.reportNotAPolicy(url);
       const t0 = win.performance.now();
       const extraction = await this.extract(doc);
       const t1 = win.performance.now();
+      // Measures go on the page's performance timeline (shared by all worlds) as soon as each step ends, so
+      // benchmarks and tests can read them, also for a run that fails later.
+      win.performance.measure('clausemark:extract', { start: t0, end: t1 });
       this.shadowRoots = extraction.shadowRoots ?? [];
       if (this.document !== null && this.last?.text === extraction.text && this.last.url === url) {
         // Same text (a re-render, or a change outside the text): re-anchor the highlights on the current nodes.
@@ -159,6 +163,7 @@ export class PageController {
         (progress) => void this.messenger.send({ type: 'progress', ...progress }).catch(() => undefined),
       );
       const t2 = win.performance.now();
+      win.performance.measure('clausemark:analyze', { start: t1, end: t2 });
       const built = await buildAnnotatedDocument({
         text: extraction.text,
         clauses,
@@ -168,15 +173,13 @@ export class PageController {
         toolVersion: this.toolVersion,
       });
       // Paint at once; the background's reply (with provision matches) only enriches the cards.
+      win.performance.mark('clausemark:exported');
       this.paint(built, extraction.runs);
       const t3 = win.performance.now();
+      win.performance.measure('clausemark:first-highlight', { start: t0, end: t3 });
       const reply = await this.messenger.send({ type: 'analysis', document: built });
       const enriched = isAnnotatedReply(reply) ? reply.document : built;
       this.paint(enriched, extraction.runs);
-      // On the page's performance timeline (shared by all worlds), so benchmarks and tests can read them.
-      win.performance.measure('clausemark:extract', { start: t0, end: t1 });
-      win.performance.measure('clausemark:analyze', { start: t1, end: t2 });
-      win.performance.measure('clausemark:first-highlight', { start: t0, end: t3 });
       win.performance.measure('clausemark:total', { start: t0, end: win.performance.now() });
       return {
         status: 'done',
@@ -186,6 +189,7 @@ export class PageController {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       this.last = { force, status: 'failed', url, text: null };
+      console.warn('Clausemark: the analysis failed:', reason);
       await this.messenger.send({ type: 'analysis-failed', reason: reason.slice(0, 2000) }).catch(() => undefined);
       return { status: 'failed' };
     }
@@ -319,6 +323,15 @@ export class PageController {
     }
     return null;
   }
+}
+
+/**
+ * Asks the layout engine. An element with `display: contents` has no box of its own, so checkVisibility calls it
+ * invisible, yet its children render: it is hidden only if its parent is (the walk checked that already).
+ */
+function isHiddenByLayout(win: Window, element: Element): boolean {
+  if (element.checkVisibility?.({ visibilityProperty: true, opacityProperty: false }) !== false) return false;
+  return win.getComputedStyle(element).display !== 'contents';
 }
 
 function cardContent(item: Annotated): CardContent {

@@ -1,0 +1,123 @@
+import type { ProvisionMatch } from '../../lib/export/schema';
+import { SeverityBadge } from './Summary';
+import { matchWords } from './words';
+
+/**
+ * What the dataset says about a clause's provision: its title and severity, how it matched (same as recorded,
+ * changed since, same kind), the word diff for a changed clause, and — on demand — what it means, the rules that
+ * apply, what you can do and how other platforms handle it. Everything comes with the match in the document (the
+ * background puts it there), so the popup carries no dataset. Text only.
+ */
+
+/** Read aloud, not shown: marks the start of an insertion or deletion for screen readers. */
+const HIDDEN = {
+  position: 'absolute',
+  width: '1px',
+  height: '1px',
+  overflow: 'hidden',
+  clip: 'rect(0 0 0 0)',
+  whiteSpace: 'nowrap',
+} as const;
+/** Underline and strike-through carry the meaning; colour only repeats it. */
+const INSERTED = { textDecoration: 'underline', textDecorationThickness: '2px', color: 'var(--ok)', fontWeight: 600 } as const;
+const DELETED = { textDecoration: 'line-through', textDecorationThickness: '2px', color: 'var(--fail)' } as const;
+const SECTION = { margin: '6px 0 2px', fontSize: '12px', fontWeight: 600 } as const;
+const LIST = { listStyle: 'disc', paddingLeft: '18px', fontSize: '12px' } as const;
+
+function Diff({ diff, recordedAt }: { diff: NonNullable<ProvisionMatch['diff']>; recordedAt: string | null }) {
+  const changed = diff.filter((part) => part.op !== 'same').length;
+  return (
+    <details class="provision-diff">
+      <summary>{`What changed (${changed} ${changed === 1 ? 'edit' : 'edits'})`}</summary>
+      <p class="muted" style={{ fontSize: '12px' }}>
+        {`Compared with the text recorded${recordedAt ? ` on ${recordedAt}` : ''}: `}
+        <ins style={INSERTED}>underlined</ins>
+        {' words are new, '}
+        <del style={DELETED}>struck-through</del>
+        {' words were removed.'}
+      </p>
+      <p class="provision-diff-text" style={{ fontSize: '12px', overflowWrap: 'anywhere' }}>
+        {diff.map((part, i) =>
+          part.op === 'same' ? (
+            <span key={i}>{part.text}</span>
+          ) : part.op === 'added' ? (
+            <ins key={i} style={INSERTED}>
+              <span style={HIDDEN}>[added: </span>
+              {part.text}
+              <span style={HIDDEN}>]</span>
+            </ins>
+          ) : (
+            <del key={i} style={DELETED}>
+              <span style={HIDDEN}>[removed: </span>
+              {part.text}
+              <span style={HIDDEN}>]</span>
+            </del>
+          ),
+        )}
+      </p>
+    </details>
+  );
+}
+
+export function ProvisionDetails({ provision }: { provision: ProvisionMatch }) {
+  const { explanation, impact, regulations = [], actions = [], others = [] } = provision;
+  const hasMore = Boolean(explanation || impact) || regulations.length > 0 || actions.length > 0 || others.length > 0;
+  const sure = provision.match === 'type' ? ` (${Math.round(provision.similarity * 100)}% sure)` : '';
+  return (
+    <div class="provision-details">
+      <p class="provision">
+        <span class="provision-title">{provision.title}</span>
+        <SeverityBadge severity={provision.severity} />
+        <span class="provision-match">{`${matchWords(provision)}${sure}`}</span>
+      </p>
+      {provision.match === 'changed' && provision.diff && provision.diff.length > 0 && (
+        <Diff diff={provision.diff} recordedAt={provision.recordedAt} />
+      )}
+      {hasMore && (
+        <details class="provision-more">
+          <summary>What this means and what you can do</summary>
+          {explanation && <p style={{ fontSize: '12px' }}>{explanation}</p>}
+          {impact && (
+            <p style={{ fontSize: '12px', marginTop: '4px' }}>
+              <strong>What it means for you: </strong>
+              {impact}
+            </p>
+          )}
+          {actions.length > 0 && (
+            <>
+              <h4 style={SECTION}>What you can do</h4>
+              <ul style={LIST}>
+                {actions.map((action, i) => (
+                  <li key={i}>
+                    <strong>{action.title}</strong>
+                    {`: ${action.how}`}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {regulations.length > 0 && (
+            <>
+              <h4 style={SECTION}>Rules that apply</h4>
+              <ul style={LIST}>
+                {regulations.map((regulation, i) => (
+                  <li key={i}>{`${regulation.name} (${regulation.jurisdiction})`}</li>
+                ))}
+              </ul>
+            </>
+          )}
+          {others.length > 0 && (
+            <>
+              <h4 style={SECTION}>How others handle this</h4>
+              <ul style={LIST}>
+                {others.map((other) => (
+                  <li key={other.knownClauseId}>{`${other.platform}: ${other.shape}`}</li>
+                ))}
+              </ul>
+            </>
+          )}
+        </details>
+      )}
+    </div>
+  );
+}
