@@ -1,4 +1,6 @@
 import type { Dialog, Page, Worker } from 'playwright-core';
+import { activeTabId, launchWithExtension, type ExtensionBrowser } from './browser';
+import { startSampleServer, type SampleServer } from './sample-server';
 
 /**
  * Hostile pages for the content script, generated from a fixed seed so every run sees the same ones: deep nesting,
@@ -289,11 +291,18 @@ export interface HostileResult {
 /** Registered before any page script: collects long tasks so they can be matched against the clausemark measures. */
 export function longTaskRecorder(): void {
   const store: Array<[number, number]> = [];
-  (window as unknown as { __longTasks: Array<[number, number]> }).__longTasks = store;
+  const target = window as unknown as { __longTasks: Array<[number, number]>; __flushLongTasks: () => void };
+  target.__longTasks = store;
+  target.__flushLongTasks = () => undefined;
   try {
-    new PerformanceObserver((list) => {
+    const observer = new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) store.push([entry.startTime, entry.duration]);
-    }).observe({ type: 'longtask', buffered: true });
+    });
+    observer.observe({ type: 'longtask', buffered: true });
+    // Entries reach the callback later; a reader flushes the queue first.
+    target.__flushLongTasks = () => {
+      for (const entry of observer.takeRecords()) store.push([entry.startTime, entry.duration]);
+    };
   } catch {
     // no longtask support: nothing recorded
   }
@@ -332,6 +341,8 @@ export async function runHostilePage(
   page.on('dialog', onDialog);
   try {
     await page.goto(url, { timeout: timeoutMs, waitUntil: 'load' });
+    // Let the page finish its own first rendering, so its load work is not counted against the extension.
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 100)))));
     const ticksBefore = await page.evaluate(() => (window as unknown as { __ticks: number }).__ticks);
     const reply = await withTimeout(
       serviceWorker.evaluate(async (id) => {
@@ -346,7 +357,9 @@ export async function runHostilePage(
       const total = performance.getEntriesByName('clausemark:total').at(-1);
       const start = total?.startTime ?? 0;
       const end = total ? total.startTime + total.duration : 0;
-      const tasks = (window as unknown as { __longTasks?: Array<[number, number]> }).__longTasks ?? [];
+      const recorder = window as unknown as { __longTasks?: Array<[number, number]>; __flushLongTasks?: () => void };
+      recorder.__flushLongTasks?.();
+      const tasks = recorder.__longTasks ?? [];
       const overlapping = tasks.filter(([taskStart, duration]) => taskStart < end && taskStart + duration > start);
       const registry = (CSS as unknown as { highlights?: Map<string, Set<Range>> }).highlights;
       return {
@@ -393,4 +406,63 @@ export function describeResult(result: HostileResult): string {
   return `${result.name} [${params}] ok=${result.ok} extract=${ms(result.extractMs)}ms analyze=${ms(result.analyzeMs)}ms ` +
     `total=${ms(result.totalMs)}ms longest-task=${result.longestTaskMs.toFixed(0)}ms highlights=${result.optOuts}+${result.exceptions} ` +
     `ticks=${result.ticksDuring}/${result.ticksAfter} wall=${result.wallMs}ms`;
+}
+
+/**
+ * A browser with the extension, a loopback server holding the pages (built when requested), and one reused tab.
+ * A crashed tab is replaced, so one bad page cannot take the rest of the run with it.
+ */
+export interface HostileSession {
+  run(page: HostilePage): Promise<HostileResult>;
+  close(): Promise<void>;
+}
+
+export async function openHostileSession(pages: HostilePage[], extensionDir?: string): Promise<HostileSession> {
+  const byName = new Map(pages.map((page) => [page.name, page]));
+  const server: SampleServer = await startSampleServer(0, lazyPages(pages.map((page) => ({ name: page.name, build: () => byName.get(page.name)!.html }))));
+  const browser: ExtensionBrowser = await launchWithExtension({ headless: true, extensionDir });
+  await browser.context.addInitScript(longTaskRecorder);
+  let tab: Page | null = null;
+  let tabId = -1;
+  const freshTab = async (): Promise<Page> => {
+    await tab?.close().catch(() => undefined);
+    tab = await browser.context.newPage();
+    await tab.goto(`${server.origin}/`);
+    await tab.bringToFront();
+    tabId = await activeTabId(browser.serviceWorker);
+    return tab;
+  };
+  await freshTab();
+  return {
+    async run(page) {
+      let result: HostileResult;
+      try {
+        result = await runHostilePage(tab!, browser.serviceWorker, tabId, server.urlOf(page.name), page);
+      } catch (error) {
+        await freshTab();
+        throw error;
+      }
+      if (result.errors.includes('page crashed')) await freshTab();
+      return result;
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/** Per kind: pages, slowest analysis, slowest total, longest task (with the page that had it). */
+export function summarize(results: HostileResult[]): string {
+  const lines = ['| kind | pages | ok | slowest analysis (ms) | slowest total (ms) | longest task (ms) | at |', '| --- | ---: | ---: | ---: | ---: | ---: | --- |'];
+  for (const kind of HOSTILE_KINDS) {
+    const mine = results.filter((result) => result.kind === kind);
+    if (mine.length === 0) continue;
+    const max = (pick: (result: HostileResult) => number | null): number => Math.max(0, ...mine.map((result) => pick(result) ?? 0));
+    const worst = mine.reduce((a, b) => (b.longestTaskMs > a.longestTaskMs ? b : a));
+    const params = Object.entries(worst.params).map(([key, value]) => `${key}=${value}`).join(' ');
+    lines.push(`| ${kind} | ${mine.length} | ${mine.filter((result) => result.ok).length} | ${max((r) => r.analyzeMs).toFixed(0)} | ` +
+      `${max((r) => r.totalMs).toFixed(0)} | ${worst.longestTaskMs.toFixed(0)} | ${params} |`);
+  }
+  return lines.join('\n');
 }

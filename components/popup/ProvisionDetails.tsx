@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import type { ProvisionMatch } from '../../lib/export/schema';
 import { SeverityBadge } from './Summary';
 import { matchWords } from './words';
@@ -25,7 +26,8 @@ const SECTION = { margin: '6px 0 2px', fontSize: '12px', fontWeight: 600 } as co
 const LIST = { listStyle: 'disc', paddingLeft: '18px', fontSize: '12px' } as const;
 
 function Diff({ diff, recordedAt }: { diff: NonNullable<ProvisionMatch['diff']>; recordedAt: string | null }) {
-  const changed = diff.filter((part) => part.op !== 'same').length;
+  // One edit is a run of removed and added words between kept ones ("improve" → "enhance" is one edit).
+  const changed = diff.filter((part, i) => part.op !== 'same' && (i === 0 || diff[i - 1]!.op === 'same')).length;
   return (
     <details class="provision-diff">
       <summary>{`What changed (${changed} ${changed === 1 ? 'edit' : 'edits'})`}</summary>
@@ -47,11 +49,15 @@ function Diff({ diff, recordedAt }: { diff: NonNullable<ProvisionMatch['diff']>;
               <span style={HIDDEN}>]</span>
             </ins>
           ) : (
-            <del key={i} style={DELETED}>
-              <span style={HIDDEN}>[removed: </span>
-              {part.text}
-              <span style={HIDDEN}>]</span>
-            </del>
+            <Fragment key={i}>
+              <del style={DELETED}>
+                <span style={HIDDEN}>[removed: </span>
+                {part.text}
+                <span style={HIDDEN}>]</span>
+              </del>
+              {/* a replacement reads as two words, not one run-on word */}
+              {diff[i + 1]?.op === 'added' && !/\s$/.test(part.text) ? ' ' : null}
+            </Fragment>
           ),
         )}
       </p>

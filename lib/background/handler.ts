@@ -113,7 +113,8 @@ export function createMessageHandler(deps: BackgroundDeps) {
             await saveTab(tabId!, { status: 'error', reason });
             return reject(reason);
           }
-          const document = withProvisions(checked.data, deps.matcher());
+          const text = message.text !== undefined && message.text.length === checked.data.document.textLength ? message.text : undefined;
+          const document = withProvisions(checked.data, deps.matcher(), text);
           const url = pageAddress(document.document.url);
           // Compare with the page's last visit, then store this one: one transaction, so two tabs of one page
           // cannot both compare against the same older visit.

@@ -23,7 +23,7 @@ export async function annotateFileWithText(path: string, url: string, toolVersio
     looksLikePolicy: looksLikePolicyPage(url, title, extraction.text),
     toolVersion,
   });
-  return { document: withProvisions(doc, bundledMatcher()), text: extraction.text };
+  return { document: withProvisions(doc, bundledMatcher(), extraction.text), text: extraction.text };
 }
 
 /** One plain-text segment (the --jsonl mode): its clauses only. */

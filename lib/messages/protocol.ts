@@ -24,7 +24,12 @@ export const AnalysisFailed = z.object({
   reason: z.string().check(z.maxLength(2000)),
 });
 /** The annotated document itself is validated against the full export schema by the background. */
-export const AnalysisReport = z.object({ type: z.literal('analysis'), document: z.unknown() });
+export const AnalysisReport = z.object({
+  type: z.literal('analysis'),
+  document: z.unknown(),
+  /** the extracted text the document's offsets index (bounded: a 20 MB page is already far past any policy) */
+  text: z.optional(z.string().check(z.maxLength(20_000_000))),
+});
 /** Automatic mode is off: the page was not read, so the tab forgets what it said of an earlier page. */
 export const AutomaticOff = z.object({ type: z.literal('automatic-off') });
 

@@ -39,6 +39,19 @@ interface Annotated {
 }
 
 const FLASH_MS = 1600;
+/** Chromium refuses extension messages over 64 MiB; stay well below. */
+const MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
+
+/** A cheap upper estimate of the document's JSON size, without serialising it. */
+function approximateMessageBytes(doc: AnnotatedDocument): number {
+  let bytes = 4096;
+  for (const clause of doc.clauses) {
+    // text, selector.exact and the link repeat the clause text; ids, hashes, offsets and labels ~1 KB
+    bytes += 1024 + 3 * clause.text.length + clause.why.reduce((sum, line) => sum + line.length, 0);
+    for (const exception of clause.exceptions) bytes += 256 + exception.text.length + exception.plain.length;
+  }
+  return bytes * 1.1;
+}
 
 /** The kinds with a high-contrast variant: `<name>-hc`, styled in entrypoints/policy.content/highlights.css. */
 const CONTRAST_KINDS = ['opt-out', 'exception'] as const;
@@ -49,9 +62,15 @@ interface HighlightMap {
   delete(name: string): boolean;
 }
 
+let yields = 0;
+
+/**
+ * Gives the main thread back between slices. scheduler.yield() lets input and rendering in but resumes ahead of the
+ * page's own timers, so a long analysis would starve them: every fourth yield goes to the back of the task queue.
+ */
 function yieldToPage(win: Window): Promise<void> {
   const scheduler = (win as Window & { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-  if (scheduler?.yield) return scheduler.yield();
+  if (scheduler?.yield && ++yields % 4 !== 0) return scheduler.yield();
   return new Promise((resolve) => win.setTimeout(resolve, 0));
 }
 
@@ -112,6 +131,7 @@ export class PageController {
     if (this.document !== null) {
       // The page was a policy and no longer is (a single-page app moved on): its highlights go.
       this.highlighter?.clear();
+      this.applyContrast(); // the high-contrast names go too
       this.annotated = [];
       this.document = null;
     }
@@ -177,7 +197,18 @@ export class PageController {
       this.paint(built, extraction.runs);
       const t3 = win.performance.now();
       win.performance.measure('clausemark:first-highlight', { start: t0, end: t3 });
-      const reply = await this.messenger.send({ type: 'analysis', document: built });
+      // The text lets the background find recorded clauses the analysis does not label (a liability cap, a licence).
+      const bytes = approximateMessageBytes(built) + extraction.text.length * 1.1;
+      if (bytes > MAX_MESSAGE_BYTES) {
+        // The browser refuses larger messages (and takes seconds to find out): keep the highlights, say why
+        // nothing is stored.
+        const reason = `This page is too large to keep its analysis (${built.clauses.length} clauses, about ` +
+          `${Math.round(bytes / 1024 / 1024)} MB); its highlights are shown on the page.`;
+        await this.messenger.send({ type: 'analysis-failed', reason });
+        win.performance.measure('clausemark:total', { start: t0, end: win.performance.now() });
+        return { status: 'done', document: built };
+      }
+      const reply = await this.messenger.send({ type: 'analysis', document: built, text: extraction.text });
       const enriched = isAnnotatedReply(reply) ? reply.document : built;
       this.paint(enriched, extraction.runs);
       win.performance.measure('clausemark:total', { start: t0, end: win.performance.now() });

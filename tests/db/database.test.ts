@@ -65,10 +65,10 @@ describe('ClausemarkDatabase', () => {
     const db = openDb();
     await db.open();
     expect(db.isOpen()).toBe(true);
-    expect(db.verno).toBe(1);
-    expect(db.tables.map((table) => table.name).sort()).toEqual(['analyses', 'tabs']);
+    expect(db.verno).toBe(2);
+    expect(db.tables.map((table) => table.name).sort()).toEqual(['analyses', 'settings', 'tabs']);
     expect(db.analyses.schema.primKey.auto).toBe(true);
-    expect(db.analyses.schema.indexes.map((index) => index.name).sort()).toEqual(['analyzedAt', 'sha256', 'url']);
+    expect(db.analyses.schema.indexes.map((index) => index.name).sort()).toEqual(['[url+analyzedAt]', 'analyzedAt', 'sha256', 'url']);
     expect(db.tabs.schema.primKey.keyPath).toBe('tabId');
   });
 
@@ -144,7 +144,7 @@ describe('ClausemarkDatabase', () => {
 
     const again = openDb(name);
     await again.open();
-    expect(again.verno).toBe(1);
+    expect(again.verno).toBe(2);
     expect(await again.analyses.count()).toBe(1);
     expect(await again.analyses.get(id)).toEqual({ ...analysisOf(doc), id });
     expect(await again.tabs.get(7)).toEqual({

@@ -433,7 +433,7 @@ describe('export formats: W3C Web Annotation', () => {
     expect(new Set(items.map((item) => item.id)).size).toBe(items.length);
     for (const item of items) {
       expect(item.type).toBe('Annotation');
-      expect(item.id).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}#c\d+-[0-9a-f]{8}(?:-x\d+)?$/);
+      expect(item.id).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}#[ck]\d+-[0-9a-f]{8}(?:-x\d+)?$/);
       expect(item.created).toBe(policy.document.analyzedAt);
       expect(item.target.source).toBe(POLICY_URL);
       expect(item.target.id.startsWith(`${POLICY_URL}#:~:text=`)).toBe(true);

@@ -129,3 +129,22 @@ describe('extractInSlices', () => {
     expect(rangeForOffsets(document, sliced.runs, start, start + 5)).toBeNull();
   });
 });
+
+describe('extractFromDom: overlong blocks', () => {
+  it('cuts a paragraph longer than MAX_BLOCK_CHARS at white space, leaving the text and offsets as they are', async () => {
+    const { MAX_BLOCK_CHARS } = await import('../../lib/extract/dom');
+    const words = Array.from({ length: 12_000 }, (_, i) => `word${i % 97}`).join(' ');
+    document.body.innerHTML = `<p>Short one.</p><p>${words}</p>`;
+    const extraction = extractFromDom(document.body);
+    expect(extraction.text).toBe(`Short one.\n\n${words}`);
+    expect(extraction.blocks.length).toBeGreaterThan(3);
+    for (const block of extraction.blocks) {
+      expect(block.end - block.start).toBeLessThanOrEqual(MAX_BLOCK_CHARS);
+      // cut between words, never inside one
+      expect(extraction.text[block.start - 1] ?? ' ').toMatch(/\s/);
+      expect(extraction.text[block.end] ?? ' ').toMatch(/\s/);
+    }
+    const covered = extraction.blocks.slice(1).reduce((sum, block) => sum + block.end - block.start, 0);
+    expect(covered).toBe(words.length - (extraction.blocks.length - 2));
+  });
+});

@@ -30,6 +30,8 @@ describe('ProvisionDetails', () => {
     expect(severity.className).toContain('severity-high'); // the colour comes with the class; the words say it too
     expect(screen.getByText(new RegExp(`^Changed since ${known.recordedAt} \\(recorded for ${known.platform}\\)`))).toBeTruthy();
 
+    // two replacements: "improve" → "enhance", "account" → "privacy"
+    expect(screen.getByText('What changed (2 edits)')).toBeTruthy();
     const diff = container.querySelector('.provision-diff-text')!;
     const inserted = [...diff.querySelectorAll('ins')].map((node) => node.textContent);
     const deleted = [...diff.querySelectorAll('del')].map((node) => node.textContent);
