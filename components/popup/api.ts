@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import type { ScriptPublicPath } from 'wxt/utils/inject-script';
 import type { BackgroundRequest, ContentRequest } from '../../lib/messages/protocol';
 import { AUTOMATIC_ORIGINS, CONTENT_SCRIPT_FILES } from '../../lib/background/automatic-mode';
+import { parseSettings, type Settings } from '../../lib/settings/settings';
 
 /**
  * Everything the popup asks of the browser. This file is the only place the popup touches `browser.*`; the App takes
@@ -97,13 +98,30 @@ export async function jumpToClause(tabId: number, clauseId: string): Promise<voi
 
 const automaticOrigins = () => ({ origins: [...AUTOMATIC_ORIGINS] });
 
-export function automaticMode(): Promise<boolean> {
-  return browser.permissions.contains(automaticOrigins());
+/** The person's settings as the background holds them (defaults when the reply is unreadable). */
+async function readSettings(): Promise<Settings> {
+  const reply = (await browser.runtime.sendMessage({ type: 'get-settings' })) as { settings?: unknown } | undefined;
+  return parseSettings(reply?.settings);
+}
+
+/**
+ * Automatic mode is on when both hold: the browser granted host access, and the person has not paused it in the
+ * settings. Either alone would make the popup say something untrue.
+ */
+export async function automaticMode(): Promise<boolean> {
+  const [granted, settings] = await Promise.all([browser.permissions.contains(automaticOrigins()), readSettings()]);
+  return granted && settings.automatic;
 }
 
 export function requestAutomaticMode(): Promise<boolean> {
   // No await before this call: the click's user gesture must still be current when the browser sees it.
-  return browser.permissions.request(automaticOrigins());
+  return browser.permissions.request(automaticOrigins()).then(async (granted) => {
+    if (granted) {
+      const settings = await readSettings();
+      if (!settings.automatic) await browser.runtime.sendMessage({ type: 'set-settings', settings: { ...settings, automatic: true } });
+    }
+    return granted;
+  });
 }
 
 export async function stopAutomaticMode(): Promise<void> {
