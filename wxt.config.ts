@@ -17,7 +17,8 @@ export const EXTENSION_PAGES_CSP = [
 ].join('; ');
 
 /** Exactly these permissions; each is justified in docs/permissions.md. */
-export const PERMISSIONS = ['activeTab', 'scripting', 'storage'];
+// No `storage`: analyses, history and settings live in the extension's own IndexedDB, which needs no permission.
+export const PERMISSIONS = ['activeTab', 'scripting'];
 
 /**
  * Two code paths in bundled libraries that Clausemark never uses, compiled out so no bundle carries an HTML sink or

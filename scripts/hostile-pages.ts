@@ -164,7 +164,7 @@ const BUILDERS: Record<HostileKind, Builder> = {
     // The page edits its own editable regions while the extension reads.
     const script = `<script>setInterval(() => {
       const region = document.querySelector('[contenteditable]');
-      if (region) region.firstElementChild.append(' edited');
+      if (region) region.append(' edited');
     }, ${between(random, 30, 300)});
     document.querySelector('[contenteditable]')?.focus();</script>`;
     return { params: { paragraphs: count }, body: `<h1>Editable policy</h1><div contenteditable="">${escapeText(SENTENCES[1]!)}</div>${body}`, script };

@@ -39,6 +39,7 @@ interface Annotated {
 }
 
 const FLASH_MS = 1600;
+const PROGRESS_EVERY_MS = 250;
 /** Chromium refuses extension messages over 64 MiB; stay well below. */
 const MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
 
@@ -177,10 +178,17 @@ export class PageController {
       if (!force && !looksLikePolicy) return await this.reportNotAPolicy(url);
       this.last = { force, status: 'done', url, text: extraction.text };
       await this.messenger.send({ type: 'progress', done: 0, total: 1 });
+      let lastProgress = win.performance.now();
       const clauses = await analyzeInSlices(
         extraction,
         () => yieldToPage(win),
-        (progress) => void this.messenger.send({ type: 'progress', ...progress }).catch(() => undefined),
+        (progress) => {
+          // At most a few a second: each one is a database write in the background.
+          const now = win.performance.now();
+          if (now - lastProgress < PROGRESS_EVERY_MS) return;
+          lastProgress = now;
+          void this.messenger.send({ type: 'progress', ...progress }).catch(() => undefined);
+        },
       );
       const t2 = win.performance.now();
       win.performance.measure('clausemark:analyze', { start: t1, end: t2 });

@@ -81,9 +81,9 @@ afterAll(async () => {
 
 describe('the built manifests', () => {
   for (const [name, dir] of [['Chrome', EXTENSION_DIR], ['Firefox', FIREFOX_DIR]] as const) {
-    it(`${name}: activeTab, scripting, storage, and host access only as the optional automatic mode`, () => {
+    it(`${name}: activeTab, scripting, and host access only as the optional automatic mode`, () => {
       const manifest = readManifest(dir);
-      expect([...(manifest.permissions ?? [])].sort()).toEqual(['activeTab', 'scripting', 'storage']);
+      expect([...(manifest.permissions ?? [])].sort()).toEqual(['activeTab', 'scripting']);
       expect(manifest.optional_host_permissions).toEqual(['http://*/*', 'https://*/*']);
       expect(manifest.optional_permissions ?? []).toEqual([]);
       expect(manifest.host_permissions ?? []).toEqual([]);

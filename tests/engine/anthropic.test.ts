@@ -116,3 +116,18 @@ describe('opt-outs in other words, and their exceptions', () => {
     expect(clause?.exceptions.map((exception) => text.slice(exception.start, exception.end))).toEqual(items);
   });
 });
+
+describe('hashing', () => {
+  it('the CLI’s synchronous SHA-256 and SubtleCrypto give the same digest', async () => {
+    const { createHash } = await import('node:crypto');
+    const { sha256Hex, subtleSha256Hex, useSha256Implementation } = await import('../../lib/text/hash');
+    const text = 'We may use your Inputs and Outputs to train … unless you opt out. “Quotes” and ü.';
+    const subtle = await sha256Hex(text);
+    useSha256Implementation((value) => createHash('sha256').update(value, 'utf8').digest('hex'));
+    try {
+      expect(await sha256Hex(text)).toBe(subtle);
+    } finally {
+      useSha256Implementation(subtleSha256Hex);
+    }
+  });
+});
