@@ -35,7 +35,7 @@ const CUES: ExceptionCue[] = [
   },
   {
     name: 'will still',
-    pattern: /\b(?:we|you|they|it|this|[A-Z][\w]+)(?: [\w-]+){0,3}?(?: (?:may|will|might|would|can|could|shall|must|do|does)|['’]ll)(?: nevertheless| nonetheless| however| also)?,? (?:still|continue to|remain able to)\b/gi,
+    pattern: /\b(?:we|you|they|it|this|[A-Z][\w]+)(?: [\w-]+){0,3}?(?: (?:may|will|might|would|can|could|shall|must|do|does)|['’]ll)(?: nevertheless| nonetheless| however| also)?,? (?:still|continue to|remain able to)\b|\b(?:still|continue to) (?:collect|receive|process|use|share|send|show|display|see|get|retain|store|keep|track)\b/gi,
     consequenceFollows: false,
     standsAlone: true,
   },
