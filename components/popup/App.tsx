@@ -105,6 +105,13 @@ function DoneView({
   changes?: DocumentChanges;
   onJump: (clauseId: string) => Promise<boolean>;
 }) {
+  // The summary paints first; the clause list (dozens of clauses with their provision details) follows a frame
+  // later, so the popup shows its answer without waiting for the long list.
+  const [listReady, setListReady] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setListReady(true), 0);
+    return () => clearTimeout(timer);
+  }, [doc]);
   return (
     <>
       {changes && <ChangesView changes={changes} />}
@@ -113,7 +120,7 @@ function DoneView({
       ) : (
         <>
           <Summary doc={doc} />
-          <ClauseList doc={doc} onJump={onJump} />
+          {listReady ? <ClauseList doc={doc} onJump={onJump} /> : <p class="muted">Loading the clauses…</p>}
         </>
       )}
       <ExportBar doc={doc} />
@@ -134,6 +141,7 @@ export function App({
   const [view, setView] = useState<View>({ kind: 'loading' });
   const [screen, setScreen] = useState<Screen>('tab');
   const alive = useRef(true);
+  const summaryMarked = useRef(false);
   /** bumped whenever an answer still in flight must be ignored */
   const generation = useRef(0);
   const awaiting = useRef<Awaiting | null>(null);
@@ -165,6 +173,13 @@ export function App({
     },
     [api],
   );
+
+  // The popup's open time, on its performance timeline: the frame after the first summary is rendered.
+  useEffect(() => {
+    if (summaryMarked.current || view.kind !== 'state' || view.state.status !== 'done') return;
+    summaryMarked.current = true;
+    requestAnimationFrame(() => performance.mark('clausemark:summary-painted'));
+  }, [view]);
 
   useEffect(() => {
     alive.current = true;

@@ -135,6 +135,16 @@ describe('popup for the tab', () => {
     await popup.getByText('Still happens after you opt out', { exact: false }).first().waitFor({ timeout: 15_000 });
   });
 
+  it('records when its summary was first painted (the popup open time)', async () => {
+    await popup.waitForFunction(() => performance.getEntriesByName('clausemark:summary-painted').length > 0, null, { timeout: 10_000 });
+    const timing = await popup.evaluate(() => ({
+      summaryPainted: performance.getEntriesByName('clausemark:summary-painted')[0]!.startTime,
+      firstContentfulPaint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+    }));
+    expect(timing.summaryPainted).toBeGreaterThan(0);
+    console.info(`popup open: first contentful paint ${timing.firstContentfulPaint?.toFixed(1)} ms, summary painted ${timing.summaryPainted.toFixed(1)} ms after navigation start`);
+  });
+
   it('summarises: used for training unless you opt out, how, and what still happens after', async () => {
     const text = await popup.locator('body').innerText();
     expect(text).toContain('Training AI models on your content: happens unless you opt out');
