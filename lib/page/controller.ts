@@ -40,18 +40,27 @@ interface Annotated {
 
 const FLASH_MS = 1600;
 const PROGRESS_EVERY_MS = 250;
-/** Chromium refuses extension messages over 64 MiB; stay well below. */
-const MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
+/**
+ * Chromium refuses extension messages over 64 MiB, counted after its own serialisation: a document of 27 million
+ * JSON characters was already refused. Stay well below.
+ */
+const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
-/** A cheap upper estimate of the document's JSON size, without serialising it. */
+/**
+ * The document's JSON size, estimated without serialising all of it: a sample of clauses spread over the document is
+ * serialised, and its size per clause scaled to the whole.
+ */
 function approximateMessageBytes(doc: AnnotatedDocument): number {
-  let bytes = 4096;
-  for (const clause of doc.clauses) {
-    // text, selector.exact and the link repeat the clause text; ids, hashes, offsets and labels ~1 KB
-    bytes += 1024 + 3 * clause.text.length + clause.why.reduce((sum, line) => sum + line.length, 0);
-    for (const exception of clause.exceptions) bytes += 256 + exception.text.length + exception.plain.length;
+  const count = doc.clauses.length;
+  if (count <= 200) return JSON.stringify(doc).length;
+  const step = Math.floor(count / 100);
+  let sampled = 0;
+  let sampleSize = 0;
+  for (let i = 0; i < count; i += step) {
+    sampled += JSON.stringify(doc.clauses[i]).length;
+    sampleSize++;
   }
-  return bytes * 1.1;
+  return 4096 + (sampled / sampleSize) * count * 1.2;
 }
 
 /** The kinds with a high-contrast variant: `<name>-hc`, styled in entrypoints/policy.content/highlights.css. */
@@ -88,7 +97,7 @@ export class PageController {
   private automaticOffReported: string | null = null;
   private observer: ContentObserver | null = null;
   /** what the last run decided, so a re-reading with nothing new stays quiet */
-  private last: { force: boolean; status: RunResult['status']; url: string; text: string | null } | null = null;
+  private last: { force: boolean; status: RunResult['status']; url: string; text: string | null; named?: boolean } | null = null;
 
   constructor(
     private readonly win: Window & typeof globalThis,
@@ -121,13 +130,16 @@ export class PageController {
       await this.running?.catch(() => undefined);
       await this.run(false);
     });
-    this.observer.observe([doc.documentElement, ...this.shadowRoots]);
+    // A page not even named like a policy can only become one through its nodes (title, heading, address on
+    // navigation): no need to hear about its attributes.
+    const unnamed = this.last?.status === 'not-a-policy' && !this.last.named;
+    this.observer.observe([doc.documentElement, ...this.shadowRoots], { attributes: !unnamed });
   }
 
   private shadowRoots: ShadowRoot[] = [];
 
   /** Sends "not a policy" once per address, and only from the top frame: a frame does not speak for its tab. */
-  private async reportNotAPolicy(url: string): Promise<RunResult> {
+  private async reportNotAPolicy(url: string, named: boolean): Promise<RunResult> {
     const already = this.last?.status === 'not-a-policy' && this.last.url === url;
     if (this.document !== null) {
       // The page was a policy and no longer is (a single-page app moved on): its highlights go.
@@ -136,7 +148,7 @@ export class PageController {
       this.annotated = [];
       this.document = null;
     }
-    this.last = { force: false, status: 'not-a-policy', url, text: null };
+    this.last = { force: false, status: 'not-a-policy', url, text: null, named };
     if (!already && this.win === this.win.top) await this.messenger.send({ type: 'not-a-policy', url });
     return { status: 'not-a-policy' };
   }
@@ -158,16 +170,13 @@ export class PageController {
     const url = win.location.protocol === 'about:' ? doc.baseURI : win.location.href;
     const heading = doc.querySelector('h1')?.textContent ?? '';
     try {
-      if (!force && !namedLikePolicy(url, doc.title, heading)) return await this.reportNotAPolicy(url);
+      if (!force && !namedLikePolicy(url, doc.title, heading)) return await this.reportNotAPolicy(url, false);
       // Settings only past the cheap name check: ordinary pages never ask the background for them.
       this.settings = await this.loadSettings();
       if (!force && !this.settings.automatic) return await this.reportAutomaticOff(url);
       const t0 = win.performance.now();
       const extraction = await this.extract(doc);
       const t1 = win.performance.now();
-      // Measures go on the page's performance timeline (shared by all worlds) as soon as each step ends, so
-      // benchmarks and tests can read them, also for a run that fails later.
-      win.performance.measure('clausemark:extract', { start: t0, end: t1 });
       this.shadowRoots = extraction.shadowRoots ?? [];
       if (this.document !== null && this.last?.text === extraction.text && this.last.url === url) {
         // Same text (a re-render, or a change outside the text): re-anchor the highlights on the current nodes.
@@ -175,7 +184,7 @@ export class PageController {
         return { status: 'done', document: this.document };
       }
       const looksLikePolicy = looksLikePolicyPage(url, doc.title, extraction.text, heading);
-      if (!force && !looksLikePolicy) return await this.reportNotAPolicy(url);
+      if (!force && !looksLikePolicy) return await this.reportNotAPolicy(url, true);
       this.last = { force, status: 'done', url, text: extraction.text };
       await this.messenger.send({ type: 'progress', done: 0, total: 1 });
       let lastProgress = win.performance.now();
@@ -191,7 +200,6 @@ export class PageController {
         },
       );
       const t2 = win.performance.now();
-      win.performance.measure('clausemark:analyze', { start: t1, end: t2 });
       const built = await buildAnnotatedDocument({
         text: extraction.text,
         clauses,
@@ -204,7 +212,6 @@ export class PageController {
       win.performance.mark('clausemark:exported');
       this.paint(built, extraction.runs);
       const t3 = win.performance.now();
-      win.performance.measure('clausemark:first-highlight', { start: t0, end: t3 });
       // The text lets the background find recorded clauses the analysis does not label (a liability cap, a licence).
       const bytes = approximateMessageBytes(built) + extraction.text.length * 1.1;
       if (bytes > MAX_MESSAGE_BYTES) {
@@ -213,13 +220,13 @@ export class PageController {
         const reason = `This page is too large to keep its analysis (${built.clauses.length} clauses, about ` +
           `${Math.round(bytes / 1024 / 1024)} MB); its highlights are shown on the page.`;
         await this.messenger.send({ type: 'analysis-failed', reason });
-        win.performance.measure('clausemark:total', { start: t0, end: win.performance.now() });
+        recordTimings(win, t0, t1, t2, t3);
         return { status: 'done', document: built };
       }
       const reply = await this.messenger.send({ type: 'analysis', document: built, text: extraction.text });
       const enriched = isAnnotatedReply(reply) ? reply.document : built;
       this.paint(enriched, extraction.runs);
-      win.performance.measure('clausemark:total', { start: t0, end: win.performance.now() });
+      recordTimings(win, t0, t1, t2, t3);
       return {
         status: 'done',
         document: enriched,
@@ -362,6 +369,17 @@ export class PageController {
     }
     return null;
   }
+}
+
+/**
+ * On the page's performance timeline (shared by all worlds), all four together once the run is over, so benchmarks
+ * and tests can read them.
+ */
+function recordTimings(win: Window, t0: number, t1: number, t2: number, t3: number): void {
+  win.performance.measure('clausemark:extract', { start: t0, end: t1 });
+  win.performance.measure('clausemark:analyze', { start: t1, end: t2 });
+  win.performance.measure('clausemark:first-highlight', { start: t0, end: t3 });
+  win.performance.measure('clausemark:total', { start: t0, end: win.performance.now() });
 }
 
 /**

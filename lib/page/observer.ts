@@ -56,7 +56,8 @@ export function isRelevantMutation(record: MutationRecord): boolean {
 
 export class ContentObserver {
   private readonly observer: MutationObserver;
-  private readonly observed = new WeakSet<Node>();
+  private roots: Node[] = [];
+  private watchingAttributes = true;
   private timer: number | null = null;
   private firstPending = 0;
   private gapMs: number;
@@ -80,18 +81,23 @@ export class ContentObserver {
     this.observer = new win.MutationObserver((records) => this.onRecords(records));
   }
 
-  /** Watches these roots (the document, and each open shadow root the extraction entered); repeats are ignored. */
-  observe(roots: Iterable<Node>): void {
+  /**
+   * Watches these roots (the document, and each open shadow root the extraction entered), replacing the previous
+   * set. `attributes: false` watches only nodes and text: enough to notice a page renaming itself a policy (its
+   * title, address or heading changes with them), and far fewer records on pages that animate styles and classes.
+   */
+  observe(roots: Node[], { attributes = true }: { attributes?: boolean } = {}): void {
     if (this.stopped) return;
+    if (attributes === this.watchingAttributes && roots.length === this.roots.length && roots.every((root, i) => root === this.roots[i])) return;
+    this.observer.disconnect();
+    this.roots = [...roots];
+    this.watchingAttributes = attributes;
     for (const root of roots) {
-      if (this.observed.has(root)) continue;
-      this.observed.add(root);
       this.observer.observe(root, {
         subtree: true,
         childList: true,
         characterData: true,
-        attributes: true,
-        attributeFilter: WATCHED_ATTRIBUTES,
+        ...(attributes ? { attributes: true, attributeFilter: WATCHED_ATTRIBUTES } : {}),
       });
     }
   }
@@ -122,8 +128,9 @@ export class ContentObserver {
     if (this.timer === null) {
       this.firstPending = now;
       if (now - this.lastPassEnd > 2 * this.gapMs) this.gapMs = this.debounceMs;
+    } else {
+      this.win.clearTimeout(this.timer);
     }
-    else this.win.clearTimeout(this.timer);
     // Wait for a quiet moment, but never longer than maxWaitMs after the first change, and never sooner than the
     // backed-off gap after the previous pass.
     const quietAt = now + this.debounceMs;

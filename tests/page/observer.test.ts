@@ -94,3 +94,19 @@ describe('ContentObserver', () => {
     expect(passes()).toBe(0);
   });
 });
+
+describe('ContentObserver without attributes', () => {
+  it('hears nodes and text but not attribute changes', async () => {
+    let passes = 0;
+    observer = new ContentObserver(window as unknown as Window & typeof globalThis, async () => {
+      passes++;
+    }, { debounceMs: 40, maxWaitMs: 200 });
+    observer.observe([document.documentElement], { attributes: false });
+    document.getElementById('panel')!.hidden = false;
+    await wait(120);
+    expect(passes).toBe(0);
+    document.title = 'Privacy Policy';
+    await wait(120);
+    expect(passes).toBe(1);
+  });
+});
