@@ -85,6 +85,8 @@ describe('content script on a real policy page', () => {
   });
 
   it('records its own timings on the page timeline (extract, analyse, first highlight, total)', async () => {
+    // `total` is written after the background's reply, which can come well after the first highlight.
+    await page.waitForFunction(() => performance.getEntriesByName('clausemark:total').length > 0, null, { timeout: 30_000 });
     const timings = await page.evaluate(() =>
       Object.fromEntries(performance.getEntriesByType('measure')
         .filter((entry) => entry.name.startsWith('clausemark:'))
