@@ -43,8 +43,8 @@ export const securityRules = {
 /** Rules that need type information (the TypeScript project of tsconfig.json). */
 export const typedSecurityRules = { '@typescript-eslint/no-implied-eval': 'error' };
 
-/** What ships (lib, components, entrypoints) and what drives the browser (scripts). */
-export const LINTED = ['lib', 'components', 'entrypoints', 'scripts'].map((dir) => `${dir}/**/*.{js,mjs,ts,tsx}`);
+/** What ships (lib, components, entrypoints) and what drives the browser (scripts, tests/support). */
+export const LINTED = ['lib', 'components', 'entrypoints', 'scripts', 'tests/support'].map((dir) => `${dir}/**/*.{js,mjs,ts,tsx}`);
 
 export default tseslint.config(
   { ignores: ['.output/**', '.wxt/**', 'node_modules/**', 'tests/**', 'reports/**', 'demo-output/**'] },

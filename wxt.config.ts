@@ -1,7 +1,7 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import type { Plugin } from 'vite';
-import { AUTOMATIC_ORIGINS } from './lib/background/automatic-mode';
+import { AUTOMATIC_ORIGINS } from './lib/extension/background/automatic-mode';
 
 /**
  * The extension pages' CSP: our own scripts only, no plugins, no network (connect-src), no <base> rewriting, no form
@@ -77,7 +77,7 @@ export default defineConfig({
     name: 'Clausemark',
     description: 'Reads privacy policies and terms for you: highlights each opt-out and every exception to it, on the page, offline.',
     permissions: PERMISSIONS,
-    // Automatic mode only, granted from the popup's button; lib/background/automatic-mode.ts registers the content
+    // Automatic mode only, granted from the popup's button; lib/extension/background/automatic-mode.ts registers the content
     // script while it is granted.
     optional_host_permissions: [...AUTOMATIC_ORIGINS],
     action: { default_title: 'Clausemark' },

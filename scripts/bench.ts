@@ -2,14 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { EXTENSION_DIR, findBrowser, INSTALL_HINT, launchWithExtension } from './browser';
-import { policyFiles, REPO_ROOT, startSampleServer } from './sample-server';
-import { longTaskRecorder } from './hostile-pages';
-import { annotateFile } from '../lib/cli/annotate';
-import { analyze } from '../lib/analyze';
-import { documentFromHtml } from '../lib/cli/load-document';
-import { extractFromPlainText } from '../lib/extract/plain-text';
-import { hostilePage } from './hostile-pages';
+import { EXTENSION_DIR, findBrowser, INSTALL_HINT, launchWithExtension } from '../tests/support/browser';
+import { policyFiles, REPO_ROOT, startSampleServer } from '../tests/support/sample-server';
+import { longTaskRecorder } from '../tests/support/hostile-pages';
+import { annotateFile } from '../lib/node/cli/annotate';
+import { analyze } from '../lib/engine/analyze';
+import { documentFromHtml } from '../lib/node/cli/load-document';
+import { extractFromPlainText } from '../lib/engine/extract/plain-text';
+import { hostilePage } from '../tests/support/hostile-pages';
 
 /**
  * `npm run bench`: a benchmark, not a test — it measures and writes reports/bench.md, and fails only when it cannot
@@ -55,14 +55,14 @@ function buildAndZip(): void {
 }
 
 /**
- * lib/extract/dom.ts and lib/analyze.ts bundled for the page (esbuild, which the toolchain already carries), so the
+ * lib/engine/extract/dom.ts and lib/engine/analyze.ts bundled for the page (esbuild, which the toolchain already carries), so the
  * bench can time them warm next to the bare pass, with the content script's own visibility test.
  */
 async function bundleForPage(): Promise<string> {
   const { build } = await import('esbuild');
   const result = await build({
     stdin: {
-      contents: "import { extractFromDom } from './lib/extract/dom'; import { analyze } from './lib/analyze';" +
+      contents: "import { extractFromDom } from './lib/engine/extract/dom'; import { analyze } from './lib/engine/analyze';" +
         ' (globalThis as any).__clausemarkBench = { extractFromDom, analyze };',
       resolveDir: REPO_ROOT,
       loader: 'ts',
@@ -174,7 +174,7 @@ function cliOppThroughput(): { segments: number; bytes: number; seconds: number;
     return JSON.stringify({ id: `${record.policy_uid}-${record.segment_id}`, text: record.text });
   }).join('\n');
   const began = performance.now();
-  const result = spawnSync(npx, ['tsx', 'lib/cli/main.ts', '--jsonl'], { cwd: REPO_ROOT, input, maxBuffer: 512 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
+  const result = spawnSync(npx, ['tsx', 'lib/node/cli/main.ts', '--jsonl'], { cwd: REPO_ROOT, input, maxBuffer: 512 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
   return { segments: lines.length, bytes, seconds: (performance.now() - began) / 1000, exit: result.status };
 }
 
@@ -211,11 +211,11 @@ function engineProbes(): Array<{ input: string; path: string; chars: number; ms:
 async function contentScriptComposition(): Promise<Array<{ part: string; raw: number; gzip: number }>> {
   const { build } = await import('esbuild');
   const parts: Array<[string, string]> = [
-    ['engine (lib/analyze.ts, lib/segment, lib/classify)', "import { analyzeInSlices } from './lib/analyze'; export { analyzeInSlices };"],
+    ['engine (lib/engine/analyze.ts, lib/segment, lib/classify)', "import { analyzeInSlices } from './lib/engine/analyze'; export { analyzeInSlices };"],
     ['zod/mini (message and settings schemas)', "import * as z from 'zod/mini'; export const s = z.object({ a: z.string(), b: z.number().check(z.int()) }); export const u = z.discriminatedUnion('t', [z.object({ t: z.literal('x') })]);"],
-    ['DOM adapters (lib/extract/dom.ts, lib/page/highlighter, observer, hover-card)', "export { extractInSlices } from './lib/extract/dom'; export { Highlighter } from './lib/page/highlighter'; export { ContentObserver } from './lib/page/observer'; export { HoverCard } from './lib/page/hover-card';"],
-    ['export building (lib/export/build.ts, summary, hashing)', "export { buildAnnotatedDocument } from './lib/export/build';"],
-    ['whole controller (all of the above, settings, messages)', "export { PageController } from './lib/page/controller'; export { ContentRequest } from './lib/messages/protocol';"],
+    ['DOM adapters (lib/engine/extract/dom.ts, lib/extension/page/highlighter, observer, hover-card)', "export { extractInSlices } from './lib/engine/extract/dom'; export { Highlighter } from './lib/extension/page/highlighter'; export { ContentObserver } from './lib/extension/page/observer'; export { HoverCard } from './lib/extension/page/hover-card';"],
+    ['export building (lib/document/build.ts, summary, hashing)', "export { buildAnnotatedDocument } from './lib/document/build';"],
+    ['whole controller (all of the above, settings, messages)', "export { PageController } from './lib/extension/page/controller'; export { ContentRequest } from './lib/extension/messages/protocol';"],
   ];
   const rows: Array<{ part: string; raw: number; gzip: number }> = [];
   for (const [part, contents] of parts) {
@@ -306,7 +306,7 @@ async function main(): Promise<void> {
     `is ${median(rows.map((row) => row.warm.extract / row.warm.bare)).toFixed(1)}× the bare pass (median), the engine ` +
     `${median(rows.map((row) => row.warm.analyze / row.warm.bare)).toFixed(0)}×.`, '');
   out.push(`As the content script ran, over all pages: extraction ${ms(sum((row) => row.extract))} ms, analysis (the engine: ` +
-    `lib/segment, lib/classify, lib/analyze.ts) ${ms(sum((row) => row.analyze))} ms — the engine's share of reading + analysing is ` +
+    `lib/segment, lib/classify, lib/engine/analyze.ts) ${ms(sum((row) => row.analyze))} ms — the engine's share of reading + analysing is ` +
     `${(engineShare * 100).toFixed(0)}%. The bare pass only concatenates text nodes; extraction also asks the layout engine ` +
     'which elements are visible, keeps block structure and the offset map, and yields to the page every 8 ms.', '');
 
@@ -343,7 +343,7 @@ async function main(): Promise<void> {
 
   out.push('## Engine on pathological inputs (Node)', '');
   out.push('`analyze()` on inputs built to make regular expressions backtrack, as one plain-text block (the CLI\'s .txt and ' +
-    '--jsonl path) and as a page (the HTML path, where lib/extract/dom.ts cuts blocks at 10,000 characters). Time that ' +
+    '--jsonl path) and as a page (the HTML path, where lib/engine/extract/dom.ts cuts blocks at 10,000 characters). Time that ' +
     'grows faster than the input is the engine\'s (lib/classify); the page path bounds it.', '');
   out.push('| input | path | chars | ms |', '| --- | --- | ---: | ---: |');
   for (const probe of probes) out.push(`| ${probe.input} | ${probe.path} | ${probe.chars.toLocaleString('en')} | ${ms(probe.ms)} |`);

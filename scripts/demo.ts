@@ -1,8 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { AnnotatedDocumentSchema, type AnnotatedDocument } from '../lib/export/schema';
-import { activeTabId, type ExtensionBrowser } from './browser';
+import { AnnotatedDocumentSchema, type AnnotatedDocument } from '../lib/document/schema';
+import { activeTabId, type ExtensionBrowser } from '../tests/support/browser';
 
 /**
  * The headless half of `npm start`: open a policy page in a browser with the extension, wait for its highlights,

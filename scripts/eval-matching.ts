@@ -11,14 +11,14 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyze } from '../lib/analyze';
-import { detectTopic } from '../lib/classify/topic';
-import { annotateFileWithText } from '../lib/cli/annotate';
-import { bundledDataset } from '../lib/dataset/load';
-import { extractFromPlainText } from '../lib/extract/plain-text';
-import { withProvisions } from '../lib/match/apply';
-import { ProvisionMatcher, TYPE_THRESHOLD, type ClauseToMatch } from '../lib/match/matcher';
-import { normalizedSha256 } from '../lib/text/hash';
+import { analyze } from '../lib/engine/analyze';
+import { detectTopic } from '../lib/engine/classify/topic';
+import { annotateFileWithText } from '../lib/node/cli/annotate';
+import { bundledDataset } from '../lib/knowledge/dataset/load';
+import { extractFromPlainText } from '../lib/engine/extract/plain-text';
+import { withProvisions } from '../lib/knowledge/match/apply';
+import { ProvisionMatcher, TYPE_THRESHOLD, type ClauseToMatch } from '../lib/knowledge/match/matcher';
+import { normalizedSha256 } from '../lib/engine/text/hash';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const corpusDir = path.resolve(root, '..', 'shared', 'corpus', 'policies');
@@ -124,7 +124,7 @@ async function main() {
       `Recall: of the clauses that have a type, the share given the right one.`,
     '',
     `Threshold chosen on dev: **${threshold}** (${rule}); the matcher's TYPE_THRESHOLD is ${TYPE_THRESHOLD}` +
-      `${threshold === TYPE_THRESHOLD ? '' : ' — they differ: update lib/match/matcher.ts'}.`,
+      `${threshold === TYPE_THRESHOLD ? '' : ' — they differ: update lib/knowledge/match/matcher.ts'}.`,
     '',
     `| half | precision | recall | F1 | typed predictions | right | clauses with a type |`,
     `| --- | --- | --- | --- | --- | --- | --- |`,
@@ -203,7 +203,7 @@ async function main() {
       '## Exact matching of the recorded clauses in their own documents',
       '',
       `Each of the ${dataset.clauses.length} recorded clauses, in its own corpus document read through the CLI pipeline, then matched with the page text ` +
-        `(lib/match/apply.ts): how its exact match was found.`,
+        `(lib/knowledge/match/apply.ts): how its exact match was found.`,
       '',
       '| found by | recorded clauses |',
       '| --- | --- |',

@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { annotateText } from '../lib/cli/annotate';
-import { readLabelFiles, scoreLabelledDocument, type Located, type Predicted } from '../lib/eval/labelled';
-import { binaryMetrics, metrics, type Scored } from '../lib/eval/score';
-import { TOPICS } from '../lib/model/topics';
+import { annotateText } from '../lib/node/cli/annotate';
+import { readLabelFiles, scoreLabelledDocument, type Located, type Predicted } from '../lib/node/eval/labelled';
+import { binaryMetrics, metrics, type Scored } from '../lib/node/eval/score';
+import { TOPICS } from '../lib/engine/model/topics';
 
 /**
  * `npm run eval`: measures the engine, through the CLI's code path, on (1) our labelled set of real policies

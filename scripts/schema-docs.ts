@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exportJsonSchema, exportSchemaMarkdown } from '../lib/export/schema-docs';
+import { exportJsonSchema, exportSchemaMarkdown } from '../lib/node/schema-docs';
 
 const docs = join(import.meta.dirname, '..', 'docs');
 writeFileSync(join(docs, 'export-schema.json'), `${JSON.stringify(exportJsonSchema(), null, 2)}\n`);

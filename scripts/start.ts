@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findBrowser, INSTALL_HINT, launchWithExtension, activeTabId } from './browser';
+import { findBrowser, INSTALL_HINT, launchWithExtension, activeTabId } from '../tests/support/browser';
 import { plainSummary, popupUrl, runDemo } from './demo';
-import { policyFiles, REPO_ROOT, startSampleServer, type SampleServer } from './sample-server';
+import { policyFiles, REPO_ROOT, startSampleServer, type SampleServer } from '../tests/support/sample-server';
 
 /**
  * `npm start`: build the extension, serve the sample policies on 127.0.0.1 and show Clausemark on one of them —

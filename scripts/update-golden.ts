@@ -1,7 +1,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { annotateFile } from '../lib/cli/annotate';
-import { goldenOf } from '../lib/eval/golden';
+import { annotateFile } from '../lib/node/cli/annotate';
+import { goldenOf } from '../lib/node/eval/golden';
 
 /** `npm run golden:update`: rewrites tests/fixtures/golden/ from the engine's current output. Review the diff. */
 const root = join(import.meta.dirname, '..');

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { TOPIC_NAMES, TOPICS, type Topic } from '../../lib/model/topics';
-import { SettingsReplySchema, type Settings } from '../../lib/settings/settings';
+import { TOPIC_NAMES, TOPICS, type Topic } from '../../lib/engine/model/topics';
+import { SettingsReplySchema, type Settings } from '../../lib/extension/settings/settings';
 import { browserSettingsApi, type SettingsApi } from './api';
 
 /**

@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
-import { AUTOMATIC_ORIGINS } from '../../lib/background/automatic-mode';
-import type { BackgroundRequest } from '../../lib/messages/protocol';
-import type { Settings } from '../../lib/settings/settings';
+import { AUTOMATIC_ORIGINS } from '../../lib/extension/background/automatic-mode';
+import type { BackgroundRequest } from '../../lib/extension/messages/protocol';
+import type { Settings } from '../../lib/extension/settings/settings';
 
 /**
  * What the options page asks of the browser: the only place it touches `browser.*`. Replies come back unvalidated;
@@ -12,7 +12,7 @@ export interface SettingsApi {
   setSettings(settings: Settings): Promise<unknown>;
   /**
    * Whether the optional access to every page is granted: without it the content script is not registered, so no
-   * page is read by itself whatever the settings say (lib/background/automatic-mode.ts). Absent: not shown.
+   * page is read by itself whatever the settings say (lib/extension/background/automatic-mode.ts). Absent: not shown.
    */
   hostAccess?(): Promise<boolean>;
   /** Asks the browser for that access; call it synchronously from a click, the prompt needs the user gesture. */

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { AnnotatedDocument } from '../../lib/export/schema';
-import { TabStateSchema, type TabState } from '../../lib/messages/tab-state';
-import type { DocumentChanges } from '../../lib/history/schema';
+import type { AnnotatedDocument } from '../../lib/document/schema';
+import { TabStateSchema, type TabState } from '../../lib/extension/messages/tab-state';
+import type { DocumentChanges } from '../../lib/document/history/schema';
 import { browserApi, type PopupApi } from './api';
 import { ChangesView } from './ChangesView';
 import { browserHistoryApi, HistoryView, type HistoryApi } from './HistoryView';

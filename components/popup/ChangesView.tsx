@@ -1,5 +1,5 @@
 import type { CSSProperties } from 'preact';
-import type { ClauseBrief, DiffPart, DocumentChanges } from '../../lib/history/schema';
+import type { ClauseBrief, DiffPart, DocumentChanges } from '../../lib/document/history/schema';
 import { WarningIcon } from './Icons';
 import { topicName } from './words';
 

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import type { AnnotatedDocument, ExportedClause } from '../../lib/export/schema';
-import { TOPICS, type Topic } from '../../lib/model/topics';
+import type { AnnotatedDocument, ExportedClause } from '../../lib/document/schema';
+import { TOPICS, type Topic } from '../../lib/engine/model/topics';
 import { WarningIcon } from './Icons';
 import { ProvisionDetails } from './ProvisionDetails';
 import { LABEL_WORDS, optOutWords, shorten, topicName } from './words';

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import type { AnnotatedDocument } from '../../lib/export/schema';
-import { EXPORT_FORMAT_IDS, EXPORT_FORMATS, formatFileName, isExportFormatId, type ExportFormat, type ExportFormatId } from '../../lib/export/formats';
+import type { AnnotatedDocument } from '../../lib/document/schema';
+import { EXPORT_FORMAT_IDS, EXPORT_FORMATS, formatFileName, isExportFormatId, type ExportFormat, type ExportFormatId } from '../../lib/export';
 import { CheckIcon, CrossIcon } from './Icons';
 
 type Outcome = { ok: boolean; text: string };

@@ -1,13 +1,13 @@
 import type { CSSProperties } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import type { BackgroundRequest } from '../../lib/messages/protocol';
+import type { BackgroundRequest } from '../../lib/extension/messages/protocol';
 import {
   HistoryDetailReplySchema,
   HistoryListReplySchema,
   type HistoryDetail,
   type HistoryEntry,
-} from '../../lib/history/schema';
+} from '../../lib/document/history/schema';
 import { ChangesView } from './ChangesView';
 import { CheckIcon, CrossIcon } from './Icons';
 import { NothingFoundView } from './StateViews';

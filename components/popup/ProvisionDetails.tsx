@@ -1,5 +1,5 @@
 import { Fragment } from 'preact';
-import type { ProvisionMatch } from '../../lib/export/schema';
+import type { ProvisionMatch } from '../../lib/document/schema';
 import { SeverityBadge } from './Summary';
 import { matchWords } from './words';
 

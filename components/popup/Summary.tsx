@@ -1,5 +1,5 @@
-import type { AnnotatedDocument } from '../../lib/export/schema';
-import type { Severity } from '../../lib/dataset/schema';
+import type { AnnotatedDocument } from '../../lib/document/schema';
+import type { Severity } from '../../lib/document/schema';
 import { CheckIcon, CrossIcon, WarningIcon } from './Icons';
 import { REGIME_WORDS, SEVERITY_WORDS, topicName } from './words';
 

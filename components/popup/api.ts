@@ -1,8 +1,8 @@
 import { browser } from 'wxt/browser';
 import type { ScriptPublicPath } from 'wxt/utils/inject-script';
-import type { BackgroundRequest, ContentRequest } from '../../lib/messages/protocol';
-import { AUTOMATIC_ORIGINS, CONTENT_SCRIPT_FILES } from '../../lib/background/automatic-mode';
-import { parseSettings, type Settings } from '../../lib/settings/settings';
+import type { BackgroundRequest, ContentRequest } from '../../lib/extension/messages/protocol';
+import { AUTOMATIC_ORIGINS, CONTENT_SCRIPT_FILES } from '../../lib/extension/background/automatic-mode';
+import { parseSettings, type Settings } from '../../lib/extension/settings/settings';
 
 /**
  * Everything the popup asks of the browser. This file is the only place the popup touches `browser.*`; the App takes

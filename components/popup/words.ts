@@ -1,6 +1,6 @@
-import type { ExportedClause, ProvisionMatch } from '../../lib/export/schema';
-import type { Severity } from '../../lib/dataset/schema';
-import { MECHANISM_NAMES, TOPIC_NAMES, type DefaultRegime, type Topic } from '../../lib/model/topics';
+import type { ExportedClause, ProvisionMatch } from '../../lib/document/schema';
+import type { Severity } from '../../lib/document/schema';
+import { MECHANISM_NAMES, TOPIC_NAMES, type DefaultRegime, type Topic } from '../../lib/engine/model/topics';
 
 /** Plain words for everything the popup shows. No markup here: callers render these as text. */
 

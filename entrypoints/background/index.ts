@@ -1,11 +1,11 @@
 import { browser } from 'wxt/browser';
 import * as z from 'zod';
-import { createMessageHandler } from '@/lib/background/handler';
-import { createAutomaticMode, type AutomaticModeDeps } from '@/lib/background/automatic-mode';
-import { ClausemarkDatabase } from '@/lib/db/database';
-import { bundledMatcher } from '@/lib/dataset/load';
+import { createMessageHandler } from '@/lib/extension/background/handler';
+import { createAutomaticMode, type AutomaticModeDeps } from '@/lib/extension/background/automatic-mode';
+import { ClausemarkDatabase } from '@/lib/extension/db/database';
+import { bundledMatcher } from '@/lib/knowledge/dataset/load';
 
-/** Thin wiring: messages → lib/background/handler.ts; the dataset is loaded once, on first use. */
+/** Thin wiring: messages → lib/extension/background/handler.ts; the dataset is loaded once, on first use. */
 export default defineBackground(() => {
   // The extension CSP forbids eval: tell zod not to probe for it (wxt.config.ts also compiles the probe out).
   z.config({ jitless: true });

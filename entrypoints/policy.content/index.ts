@@ -1,11 +1,11 @@
 import { browser } from 'wxt/browser';
-import { ContentRequest } from '@/lib/messages/protocol';
-import { PageController, type RunResult } from '@/lib/page/controller';
+import { ContentRequest } from '@/lib/extension/messages/protocol';
+import { PageController, type RunResult } from '@/lib/extension/page/controller';
 import './highlights.css';
 
-/** Thin wiring: page → lib/page/controller.ts; messages validated before use. */
+/** Thin wiring: page → lib/extension/page/controller.ts; messages validated before use. */
 export default defineContentScript({
-  // Registered at run time, only while automatic mode's host access is granted: lib/background/automatic-mode.ts.
+  // Registered at run time, only while automatic mode's host access is granted: lib/extension/background/automatic-mode.ts.
   registration: 'runtime',
   // Policies embedded in frames (help centres, consent dialogs), including about:blank/srcdoc frames.
   allFrames: true,

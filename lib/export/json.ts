@@ -1,4 +1,4 @@
-import { AnnotatedDocumentSchema, type AnnotatedDocument } from './schema';
+import { AnnotatedDocumentSchema, type AnnotatedDocument } from '../document/schema';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
 

@@ -5,10 +5,10 @@ import { Window } from 'happy-dom';
 import { marked } from 'marked';
 import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
-import { activeTabId, findBrowser, INSTALL_HINT, launchWithExtension, type ExtensionBrowser } from '../../scripts/browser';
-import { startSampleServer, type SampleServer } from '../../scripts/sample-server';
-import { AnnotatedDocumentSchema } from '../../lib/export/schema';
-import type { AnnotationCollection } from '../../lib/export/formats/web-annotation';
+import { activeTabId, findBrowser, INSTALL_HINT, launchWithExtension, type ExtensionBrowser } from '../support/browser';
+import { startSampleServer, type SampleServer } from '../support/sample-server';
+import { AnnotatedDocumentSchema } from '../../lib/document/schema';
+import type { AnnotationCollection } from '../../lib/export/web-annotation';
 
 /**
  * Every export format downloaded from the popup of the built extension, in real Chromium, on the Anthropic privacy

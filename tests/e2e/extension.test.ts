@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { chromium, type Page } from 'playwright-core';
-import { activeTabId, findBrowser, INSTALL_HINT, launchWithExtension, QUIET_FLAGS, type ExtensionBrowser } from '../../scripts/browser';
-import { startSampleServer, type SampleServer } from '../../scripts/sample-server';
-import { AnnotatedDocumentSchema } from '../../lib/export/schema';
+import { activeTabId, findBrowser, INSTALL_HINT, launchWithExtension, QUIET_FLAGS, type ExtensionBrowser } from '../support/browser';
+import { startSampleServer, type SampleServer } from '../support/sample-server';
+import { AnnotatedDocumentSchema } from '../../lib/document/schema';
 
 /**
  * The product as a person meets it: real Chromium, the built extension, a policy page served on loopback.

@@ -3,9 +3,9 @@ import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page, Worker } from 'playwright-core';
-import { activeTabId, findBrowser, INSTALL_HINT, launchWithExtension, type ExtensionBrowser } from '../../scripts/browser';
-import { startSampleServer, type SampleServer } from '../../scripts/sample-server';
-import { renderMarkdown } from '../../lib/cli/load-document';
+import { activeTabId, findBrowser, INSTALL_HINT, launchWithExtension, type ExtensionBrowser } from '../support/browser';
+import { startSampleServer, type SampleServer } from '../support/sample-server';
+import { renderMarkdown } from '../../lib/node/cli/load-document';
 
 /**
  * Memory and settings as a person meets them, in real Chromium with the built extension: a policy read, then
@@ -216,7 +216,7 @@ describe('options', () => {
     await options.goto(optionsUrl());
     await options.getByRole('checkbox', { name: 'Annotate privacy policies and terms automatically' }).waitFor({ timeout: 15_000 });
     expect(await options.getByRole('checkbox').count()).toBeGreaterThan(20);
-    // the suite's browser was given access to the pages it visits (scripts/browser.ts): the page says so
+    // the suite's browser was given access to the pages it visits (tests/support/browser.ts): the page says so
     await options.getByText('Clausemark may read the pages you visit').waitFor({ timeout: 10_000 });
     expect(await axeViolations(options)).toEqual([]);
   });

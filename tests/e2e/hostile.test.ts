@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findBrowser, INSTALL_HINT } from '../../scripts/browser';
-import { describeResult, HOSTILE_KINDS, hostilePage, openHostileSession, summarize, type HostileResult, type HostileSession } from '../../scripts/hostile-pages';
+import { findBrowser, INSTALL_HINT } from '../support/browser';
+import { describeResult, HOSTILE_KINDS, hostilePage, openHostileSession, summarize, type HostileResult, type HostileSession } from '../support/hostile-pages';
 
 /**
  * One hostile page of each kind, at the kind's extreme (10,000 levels deep, 5 MB of text, 20,000 text nodes,

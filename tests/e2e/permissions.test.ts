@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page, Request } from 'playwright-core';
-import { activeTabId, EXTENSION_DIR, findBrowser, INSTALL_HINT, launchWithExtension, type ExtensionBrowser } from '../../scripts/browser';
-import { REPO_ROOT, startSampleServer, type SampleServer } from '../../scripts/sample-server';
-import { AUTOMATIC_SCRIPT_ID } from '../../lib/background/automatic-mode';
+import { activeTabId, EXTENSION_DIR, findBrowser, INSTALL_HINT, launchWithExtension, type ExtensionBrowser } from '../support/browser';
+import { REPO_ROOT, startSampleServer, type SampleServer } from '../support/sample-server';
+import { AUTOMATIC_SCRIPT_ID } from '../../lib/extension/background/automatic-mode';
 
 /**
  * Permissions, CSP and the "no network" promise, checked on the built extensions: the manifests ask for exactly the

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
-import { findBrowser, INSTALL_HINT, launchWithExtension, QUIET_FLAGS, type ExtensionBrowser } from '../../scripts/browser';
-import { CORPUS_DIR, FIXTURE_DIR, startSampleServer, type SampleServer } from '../../scripts/sample-server';
-import { documentFromHtml, escapeHtml, renderMarkdown } from '../../lib/cli/load-document';
-import { analyze } from '../../lib/analyze';
+import { findBrowser, INSTALL_HINT, launchWithExtension, QUIET_FLAGS, type ExtensionBrowser } from '../support/browser';
+import { CORPUS_DIR, FIXTURE_DIR, startSampleServer, type SampleServer } from '../support/sample-server';
+import { documentFromHtml, escapeHtml, renderMarkdown } from '../../lib/node/cli/load-document';
+import { analyze } from '../../lib/engine/analyze';
 
 /**
  * Every policy of the shared corpus (or, without it, the bundled fixtures) as a real page in several layouts, read by

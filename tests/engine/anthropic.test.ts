@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { loadDocumentFile } from '../../lib/cli/load-document';
-import { analyze } from '../../lib/analyze';
-import type { AnalyzedClause, ExtractedText } from '../../lib/model/analysis';
+import { loadDocumentFile } from '../../lib/node/cli/load-document';
+import { analyze } from '../../lib/engine/analyze';
+import type { AnalyzedClause, ExtractedText } from '../../lib/engine/model/analysis';
 
 /** The foundation's promise, on the real text: the training opt-out and exactly its two exceptions. */
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'policies');
@@ -120,7 +120,7 @@ describe('opt-outs in other words, and their exceptions', () => {
 describe('hashing', () => {
   it('the CLI’s synchronous SHA-256 and SubtleCrypto give the same digest', async () => {
     const { createHash } = await import('node:crypto');
-    const { sha256Hex, subtleSha256Hex, useSha256Implementation } = await import('../../lib/text/hash');
+    const { sha256Hex, subtleSha256Hex, useSha256Implementation } = await import('../../lib/engine/text/hash');
     const text = 'We may use your Inputs and Outputs to train … unless you opt out. “Quotes” and ü.';
     const subtle = await sha256Hex(text);
     useSha256Implementation((value) => createHash('sha256').update(value, 'utf8').digest('hex'));

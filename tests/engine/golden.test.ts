@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { annotateFile } from '../../lib/cli/annotate';
-import { goldenOf } from '../../lib/eval/golden';
-import { metrics } from '../../lib/eval/score';
-import { readLabelFiles, scoreLabelledDocument } from '../../lib/eval/labelled';
+import { annotateFile } from '../../lib/node/cli/annotate';
+import { goldenOf } from '../../lib/node/eval/golden';
+import { metrics } from '../../lib/node/eval/score';
+import { readLabelFiles, scoreLabelledDocument } from '../../lib/node/eval/labelled';
 
 /**
  * Fast regression tests on top of `npm run eval`: the bundled policies' opt-outs and exceptions are pinned in golden

@@ -6,18 +6,18 @@ import { Window } from 'happy-dom';
 import { marked } from 'marked';
 import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyze } from '../../lib/analyze';
-import { annotateFile } from '../../lib/cli/annotate';
-import { documentFromHtml, loadDocumentFile } from '../../lib/cli/load-document';
-import { buildAnnotatedDocument } from '../../lib/export/build';
-import { CSV_COLUMNS, csvCell } from '../../lib/export/formats/csv';
-import { EXPORT_FORMAT_IDS, EXPORT_FORMATS, formatFileName, renderExport } from '../../lib/export/formats';
-import { markdownLinkTarget, markdownText } from '../../lib/export/formats/markdown';
-import { ANNO_CONTEXT, type AnnotationCollection, type WebAnnotation } from '../../lib/export/formats/web-annotation';
+import { analyze } from '../../lib/engine/analyze';
+import { annotateFile } from '../../lib/node/cli/annotate';
+import { documentFromHtml, loadDocumentFile } from '../../lib/node/cli/load-document';
+import { buildAnnotatedDocument } from '../../lib/document/build';
+import { CSV_COLUMNS, csvCell } from '../../lib/export/csv';
+import { EXPORT_FORMAT_IDS, EXPORT_FORMATS, formatFileName, renderExport } from '../../lib/export';
+import { markdownLinkTarget, markdownText } from '../../lib/export/markdown';
+import { ANNO_CONTEXT, type AnnotationCollection, type WebAnnotation } from '../../lib/export/web-annotation';
 import { exportFileName, toJsonExport } from '../../lib/export/json';
-import { AnnotatedDocumentSchema, type AnnotatedDocument } from '../../lib/export/schema';
-import { exportJsonSchema } from '../../lib/export/schema-docs';
-import { normalizeWhitespace } from '../../lib/text/normalize';
+import { AnnotatedDocumentSchema, type AnnotatedDocument } from '../../lib/document/schema';
+import { exportJsonSchema } from '../../lib/node/schema-docs';
+import { normalizeWhitespace } from '../../lib/engine/text/normalize';
 
 /**
  * The four export formats on real analyses: the Anthropic privacy policy and terms (the CLI's pipeline), and a
@@ -41,7 +41,7 @@ us &lt;script&gt;alert(1)&lt;/script&gt;.</p>
 
 interface Analysed {
   doc: AnnotatedDocument;
-  /** the extracted text the offsets index, loaded on its own through lib/cli/load-document.ts */
+  /** the extracted text the offsets index, loaded on its own through lib/node/cli/load-document.ts */
   text: string;
 }
 
@@ -167,7 +167,7 @@ describe('export formats: JSON', () => {
 
   it.each([
     ['shipped in docs/export-schema.json', schemaFile],
-    ['zod generates from lib/export/schema.ts', () => exportJsonSchema() as JsonSchema],
+    ['zod generates from lib/document/schema.ts', () => exportJsonSchema() as JsonSchema],
   ])('validates against the JSON Schema %s', (_name, load) => {
     const schema = load();
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
@@ -498,7 +498,7 @@ interface Run {
 }
 
 function cli(args: string[], input?: string): Run {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'lib/cli/main.ts', ...args], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'lib/node/cli/main.ts', ...args], {
     cwd: repoRoot,
     input,
     encoding: 'utf8',
@@ -515,7 +515,7 @@ function cli(args: string[], input?: string): Run {
  */
 function cliIntoLatePipe(args: string[]): Run {
   const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
-  const command = [process.execPath, '--import', 'tsx', 'lib/cli/main.ts', ...args].map(quote).join(' ');
+  const command = [process.execPath, '--import', 'tsx', 'lib/node/cli/main.ts', ...args].map(quote).join(' ');
   const result = spawnSync('bash', ['-o', 'pipefail', '-c', `${command} | (sleep 5; cat)`], {
     cwd: repoRoot,
     encoding: 'utf8',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exportJsonSchema, exportSchemaMarkdown } from '../../lib/export/schema-docs';
-import { textFragmentLink, textQuoteSelector } from '../../lib/export/selectors';
+import { exportJsonSchema, exportSchemaMarkdown } from '../../lib/node/schema-docs';
+import { textFragmentLink, textQuoteSelector } from '../../lib/document/selectors';
 
 const docs = join(import.meta.dirname, '..', '..', 'docs');
 

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MECHANISMS, TOPICS } from '../../lib/model/topics';
+import { MECHANISMS, TOPICS } from '../../lib/engine/model/topics';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const labelsDir = path.join(repoRoot, 'tests', 'fixtures', 'labels');

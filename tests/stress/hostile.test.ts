@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findBrowser, INSTALL_HINT } from '../../scripts/browser';
-import { describeResult, hostilePage, openHostileSession, summarize, type HostileResult, type HostileSession } from '../../scripts/hostile-pages';
+import { findBrowser, INSTALL_HINT } from '../support/browser';
+import { describeResult, hostilePage, openHostileSession, summarize, type HostileResult, type HostileSession } from '../support/hostile-pages';
 
 /**
- * `npm run test:stress`: 504 generated hostile pages (scripts/hostile-pages.ts, fixed seed), 42 of each kind, in real
+ * `npm run test:stress`: 504 generated hostile pages (tests/support/hostile-pages.ts, fixed seed), 42 of each kind, in real
  * Chromium with the built extension. Each page: the analysis answers (no hang: a page that gets no answer within
  * two minutes fails), the tab does not crash, no error is raised, nothing written as text runs as script, and the
  * page's own ticker still advances afterwards. Timings are printed, never asserted.

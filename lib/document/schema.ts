@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { DEFAULT_REGIMES, MECHANISMS, TOPICS } from '../engine/model/topics';
+
+/**
+ * The export contract: the popup's JSON export and the CLI print exactly this shape.
+ * `start`/`end` are offsets into the document's extracted text (see lib/extract). docs/export-schema.md is generated
+ * from this file (`npm run docs:schema`).
+ */
+const offset = z.number().int().nonnegative();
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** How much a provision should concern the person, by the dataset's one written rubric (lib/knowledge/dataset). */
+export const SeveritySchema = z.enum(['low', 'medium', 'high']);
+export type Severity = z.infer<typeof SeveritySchema>;
+
+export const ExceptionSchema = z.object({
+  text: z.string().min(1),
+  start: offset,
+  end: offset,
+  plain: z.string().min(1).describe('what still happens after you opt out, in plain words'),
+  cue: z.string().describe('the words that made it an exception ("Even if you opt-out", "except", …)'),
+});
+export type ExceptionSpan = z.infer<typeof ExceptionSchema>;
+
+export const OptOutSchema = z.object({
+  mechanism: z.enum(MECHANISMS),
+  target: z.string().nullable().describe('the concrete place, when the text gives it: a URL, an email address, a settings path'),
+  default: z.enum(DEFAULT_REGIMES),
+  cue: z.string().describe('the words that made it an opt-out offer'),
+  start: offset.describe('the offer\'s own sentence (or list item), what the page highlights as the opt-out'),
+  end: offset,
+});
+
+export const ProvisionMatchSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  severity: SeveritySchema,
+  match: z.enum(['exact', 'changed', 'type']).describe('exact: same text as recorded; changed: close to a recorded clause; type: same kind of provision'),
+  similarity: z.number().min(0).max(1),
+  knownClauseId: z.string().nullable().describe('the known clause this was matched to, for exact and changed matches'),
+  platform: z.string().nullable(),
+  recordedAt: z.string().nullable(),
+  via: z.enum(['hash', 'contains', 'inside', 'part', 'located']).optional()
+    .describe('how an exact match was found: same hash; the recorded text inside the clause; the clause inside the recorded text, which is on the page; the clause a verbatim part of the recorded text (the rest not checked); found in the page text where no clause was'),
+  diff: z.array(z.object({ op: z.enum(['same', 'added', 'removed']), text: z.string() })).optional()
+    .describe('for changed matches: the word diff from the recorded clause to this one'),
+  explanation: z.string().optional().describe('what the provision type means, in plain words'),
+  impact: z.string().optional().describe('what it means for the person'),
+  regulations: z.array(z.object({ name: z.string(), jurisdiction: z.string() })).optional(),
+  actions: z.array(z.object({ title: z.string(), how: z.string() })).optional().describe('what you can do'),
+  others: z.array(z.object({ platform: z.string(), shape: z.string(), knownClauseId: z.string(), recordedAt: z.string() })).optional()
+    .describe('how other platforms handle this: one recorded clause per platform, its shape in plain words ("opt-out with 2 exceptions")'),
+});
+export type ProvisionMatch = z.infer<typeof ProvisionMatchSchema>;
+
+export const TextQuoteSelectorSchema = z.object({
+  type: z.literal('TextQuoteSelector'),
+  exact: z.string(),
+  prefix: z.string(),
+  suffix: z.string(),
+});
+
+export const TextPositionSelectorSchema = z.object({
+  type: z.literal('TextPositionSelector'),
+  start: offset,
+  end: offset,
+});
+
+export const LABELS = ['opt-out', 'exception', 'opt-in', 'no-opt-out', 'data-use'] as const;
+
+export const ClauseSchema = z.object({
+  id: z.string().min(1).describe('stable within one export: clause number and hash prefix'),
+  text: z.string().min(1).describe('the clause, whitespace-normalized'),
+  start: offset.describe('offset of the clause in the extracted text'),
+  end: offset.describe('end offset (exclusive)'),
+  sha256: sha256.describe('SHA-256 of the whitespace-normalized clause text'),
+  labels: z.array(z.enum(LABELS)).describe('"opt-out" for an opt-out offer; "exception" when it carries carve-outs; "opt-in"; "no-opt-out"; "data-use"'),
+  topic: z.enum(TOPICS),
+  heading: z.string().nullable().describe('the nearest heading above the clause on the page'),
+  optOut: OptOutSchema.nullable(),
+  exceptions: z.array(ExceptionSchema),
+  provision: ProvisionMatchSchema.nullable(),
+  selector: TextQuoteSelectorSchema,
+  position: TextPositionSelectorSchema,
+  link: z.string().describe('text-fragment URL (#:~:text=) that opens the page at the clause'),
+  why: z.array(z.string()).describe('why it is highlighted, one line per cue'),
+});
+export type ExportedClause = z.infer<typeof ClauseSchema>;
+
+export const TopicSummarySchema = z.object({
+  topic: z.enum(TOPICS),
+  headline: z.string().describe('plain words: "Used for training AI models on your content unless you opt out"'),
+  default: z.enum(DEFAULT_REGIMES),
+  canOptOut: z.boolean(),
+  how: z.array(z.string()).describe('how to opt out, in plain words, with the target when known'),
+  stillAfterOptOut: z.array(z.string()).describe('what still happens after you opt out, one line per exception'),
+  severity: SeveritySchema.nullable(),
+  clauseIds: z.array(z.string()),
+});
+
+export const SummarySchema = z.object({
+  looksLikePolicy: z.boolean(),
+  clauseCount: z.number().int().nonnegative(),
+  optOutCount: z.number().int().nonnegative(),
+  exceptionCount: z.number().int().nonnegative(),
+  severity: SeveritySchema.nullable(),
+  topics: z.array(TopicSummarySchema),
+});
+export type Summary = z.infer<typeof SummarySchema>;
+
+export const DocumentInfoSchema = z.object({
+  url: z.string().describe('the page address (or file URL for the CLI)'),
+  title: z.string().describe('the page title'),
+  /** SHA-256 of the whitespace-normalized extracted text */
+  sha256,
+  analyzedAt: z.string().datetime().describe('when the analysis ran (ISO 8601)'),
+  textLength: offset.describe('length of the extracted text'),
+  tool: z.object({ name: z.literal('Clausemark'), version: z.string() }),
+  dataset: z.object({ version: z.string(), recordedThrough: z.string() }).nullable(),
+});
+
+export const AnnotatedDocumentSchema = z.object({
+  document: DocumentInfoSchema,
+  clauses: z.array(ClauseSchema),
+  summary: SummarySchema,
+});
+export type AnnotatedDocument = z.infer<typeof AnnotatedDocumentSchema>;

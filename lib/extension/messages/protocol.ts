@@ -1,0 +1,85 @@
+import * as z from 'zod/mini';
+
+/**
+ * Every message between the extension's parts, one schema each. Receivers parse before acting and check the sender
+ * (lib/extension/messages/guard.ts). zod/mini keeps the content script small.
+ */
+const id = z.string().check(z.minLength(1), z.maxLength(200));
+
+/** popup → content script */
+export const JumpToClause = z.object({ type: z.literal('jump-to-clause'), clauseId: id });
+export const AnalyzeNow = z.object({ type: z.literal('analyze-now') });
+export const ContentRequest = z.discriminatedUnion('type', [JumpToClause, AnalyzeNow]);
+export type ContentRequest = z.infer<typeof ContentRequest>;
+
+/** content script → background */
+export const ProgressReport = z.object({
+  type: z.literal('progress'),
+  done: z.number().check(z.int(), z.nonnegative()),
+  total: z.number().check(z.int(), z.nonnegative()),
+});
+export const NotAPolicy = z.object({ type: z.literal('not-a-policy'), url: z.string().check(z.maxLength(8192)) });
+export const AnalysisFailed = z.object({
+  type: z.literal('analysis-failed'),
+  reason: z.string().check(z.maxLength(2000)),
+});
+/** The annotated document itself is validated against the full export schema by the background. */
+export const AnalysisReport = z.object({
+  type: z.literal('analysis'),
+  document: z.unknown(),
+  /** the extracted text the document's offsets index (bounded: a 20 MB page is already far past any policy) */
+  text: z.optional(z.string().check(z.maxLength(20_000_000))),
+});
+/** Automatic mode is off: the page was not read, so the tab forgets what it said of an earlier page. */
+export const AutomaticOff = z.object({ type: z.literal('automatic-off') });
+
+/** content script or extension page → background: the person's settings (defaults when none are stored) */
+export const GetSettings = z.object({ type: z.literal('get-settings') });
+
+/** popup → background */
+export const GetTabState = z.object({ type: z.literal('get-tab-state'), tabId: z.number().check(z.int()) });
+/** popup and options → background. The settings are validated by the background (lib/settings). */
+export const SetSettings = z.object({ type: z.literal('set-settings'), settings: z.unknown() });
+export const ListHistory = z.object({ type: z.literal('list-history') });
+export const GetHistoryEntry = z.object({
+  type: z.literal('get-history-entry'),
+  id: z.number().check(z.int(), z.positive()),
+});
+/** Clears the history, tab states and settings (settings return to their defaults). */
+export const DeleteAllData = z.object({ type: z.literal('delete-all-data') });
+
+export const BackgroundRequest = z.discriminatedUnion('type', [
+  ProgressReport,
+  NotAPolicy,
+  AnalysisFailed,
+  AnalysisReport,
+  AutomaticOff,
+  GetSettings,
+  GetTabState,
+  SetSettings,
+  ListHistory,
+  GetHistoryEntry,
+  DeleteAllData,
+]);
+export type BackgroundRequest = z.infer<typeof BackgroundRequest>;
+
+/**
+ * Which messages only the extension's own pages (popup, options) may send: never a content script. Reading the
+ * history and changing or deleting stored data are among them; reading the settings is not (content scripts need
+ * them to know what to paint).
+ */
+export const EXTENSION_PAGE_ONLY: ReadonlySet<BackgroundRequest['type']> = new Set([
+  'get-tab-state',
+  'set-settings',
+  'list-history',
+  'get-history-entry',
+  'delete-all-data',
+]);
+/** Which messages only a content script in a tab may send. */
+export const CONTENT_SCRIPT_ONLY: ReadonlySet<BackgroundRequest['type']> = new Set([
+  'progress',
+  'not-a-policy',
+  'analysis-failed',
+  'analysis',
+  'automatic-off',
+]);

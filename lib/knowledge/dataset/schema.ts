@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { DEFAULT_REGIMES, MECHANISMS, TOPICS } from '../../engine/model/topics';
+
+/**
+ * The bundled provision dataset. One schema; `tests/knowledge/dataset.test.ts` validates the whole file against it
+ * and against the corpus (every quote verbatim in its source document, every hash recomputed).
+ */
+import { SeveritySchema } from '../../document/schema';
+
+export { SeveritySchema, type Severity } from '../../document/schema';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a lowercase-hyphenated id');
+
+export const RegulationSchema = z.object({
+  /** e.g. "GDPR Art. 21" */
+  name: z.string().min(3),
+  /** e.g. "EU", "UK", "US-CA" */
+  jurisdiction: z.string().min(2),
+  /** what the rule gives the person, in our own words */
+  note: z.string().min(10),
+});
+
+export const ActionSchema = z.object({
+  id: slug,
+  title: z.string().min(5),
+  how: z.string().min(10),
+});
+
+export const ProvisionTypeSchema = z.object({
+  id: slug,
+  title: z.string().min(5),
+  topic: z.enum(TOPICS),
+  /** one or two short sentences a non-lawyer understands */
+  explanation: z.string().min(20),
+  /** what it means for the person */
+  impact: z.string().min(20),
+  severity: SeveritySchema,
+  /** which line of the rubric decided the severity */
+  severityReason: z.string().min(10),
+  regulations: z.array(RegulationSchema),
+  actions: z.array(ActionSchema).min(1),
+  /** words and phrases whose presence suggests this type (used by type matching, lower case) */
+  cues: z.array(z.string().min(3)).min(3),
+});
+export type ProvisionType = z.infer<typeof ProvisionTypeSchema>;
+
+export const ClauseShapeSchema = z.object({
+  optOut: z.boolean(),
+  mechanism: z.enum(MECHANISMS).nullable(),
+  default: z.enum(DEFAULT_REGIMES),
+  /** each exception to the opt-out, in a few of our own words */
+  exceptions: z.array(z.string().min(3)),
+});
+export type ClauseShape = z.infer<typeof ClauseShapeSchema>;
+
+export const KnownClauseSchema = z.object({
+  id: slug,
+  platform: z.string().min(2),
+  /** file name in the corpus, e.g. "anthropic-privacy-policy.md" */
+  document: z.string().regex(/^[a-z0-9-]+\.md$/),
+  documentTitle: z.string().min(3),
+  /** where the live document is published */
+  url: z.string().url(),
+  /** when the text was recorded (the corpus manifest's version_recorded_at, date part) */
+  recordedAt: isoDate,
+  provisionType: slug,
+  /** exact quotation of the policy, verbatim from the document */
+  text: z.string().min(20),
+  /** SHA-256 of the whitespace-normalized text */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  shape: ClauseShapeSchema,
+});
+export type KnownClause = z.infer<typeof KnownClauseSchema>;
+
+export const DatasetSchema = z.object({
+  version: z.string().regex(/^\d+\.\d+\.\d+$/),
+  recordedThrough: isoDate,
+  /** the severity rubric, written once and applied to every type */
+  rubric: z.object({ high: z.string(), medium: z.string(), low: z.string() }),
+  types: z.array(ProvisionTypeSchema).min(1),
+  clauses: z.array(KnownClauseSchema),
+});
+export type Dataset = z.infer<typeof DatasetSchema>;

@@ -1,0 +1,105 @@
+// @vitest-environment happy-dom
+import { cleanup, render, screen, within } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ProvisionDetails } from '../../components/popup/ProvisionDetails';
+import { bundledMatcher } from '../../lib/knowledge/dataset/load';
+import { ProvisionMatchSchema, type ProvisionMatch } from '../../lib/document/schema';
+import { normalizedSha256 } from '../../lib/engine/text/hash';
+
+afterEach(cleanup);
+
+const matcher = bundledMatcher();
+const known = matcher.knownById('claude-privacy-model-training')!;
+const type = matcher.type(known.provisionType)!;
+
+/** The recorded training clause with two words swapped, matched the way the background matches it. */
+async function changedMatch(): Promise<ProvisionMatch> {
+  const text = known.text.replace('train and improve', 'train and enhance').replace('account settings', 'privacy settings');
+  const match = matcher.match({ text, sha256: await normalizedSha256(text), topic: 'model-training' });
+  expect(match?.match).toBe('changed');
+  expect(ProvisionMatchSchema.safeParse(match).success).toBe(true);
+  return match!;
+}
+
+describe('ProvisionDetails', () => {
+  it('shows title, severity in words, and "Changed since DATE" with a diff marked by <ins> and <del>', async () => {
+    const provision = await changedMatch();
+    const { container } = render(<ProvisionDetails provision={provision} />);
+    expect(screen.getByText(type.title)).toBeTruthy();
+    const severity = screen.getByText('High concern');
+    expect(severity.className).toContain('severity-high'); // the colour comes with the class; the words say it too
+    expect(screen.getByText(new RegExp(`^Changed since ${known.recordedAt} \\(recorded for ${known.platform}\\)`))).toBeTruthy();
+
+    // two replacements: "improve" → "enhance", "account" → "privacy"
+    expect(screen.getByText('What changed (2 edits)')).toBeTruthy();
+    const diff = container.querySelector('.provision-diff-text')!;
+    const inserted = [...diff.querySelectorAll('ins')].map((node) => node.textContent);
+    const deleted = [...diff.querySelectorAll('del')].map((node) => node.textContent);
+    expect(inserted.join(' ')).toMatch(/\[added: .*enhance.*\]/);
+    expect(inserted.join(' ')).toMatch(/privacy/);
+    expect(deleted.join(' ')).toMatch(/\[removed: .*improve.*\]/);
+    expect(deleted.join(' ')).toMatch(/account/);
+    // non-colour cues: underline for insertions, strike-through for deletions, and a legend that says so
+    for (const node of diff.querySelectorAll('ins')) expect((node as HTMLElement).style.textDecoration).toContain('underline');
+    for (const node of diff.querySelectorAll('del')) expect((node as HTMLElement).style.textDecoration).toContain('line-through');
+    expect(container.textContent).toContain('words are new');
+    // the unchanged words are shown as they are
+    expect(diff.textContent).toContain('We may use your Inputs and Outputs to train and');
+  });
+
+  it('shows the explanation, impact, what you can do, the rules with their jurisdiction, and how others handle it', async () => {
+    const provision = await changedMatch();
+    render(<ProvisionDetails provision={provision} />);
+    expect(screen.getByText(type.explanation)).toBeTruthy();
+    expect(screen.getByText(type.impact)).toBeTruthy();
+    const actions = screen.getByRole('heading', { name: 'What you can do' }).nextElementSibling as HTMLElement;
+    for (const action of type.actions) expect(within(actions).getByText(action.title)).toBeTruthy();
+    const rules = screen.getByRole('heading', { name: 'Rules that apply' }).nextElementSibling as HTMLElement;
+    for (const regulation of type.regulations) expect(within(rules).getByText(`${regulation.name} (${regulation.jurisdiction})`)).toBeTruthy();
+    const others = screen.getByRole('heading', { name: 'How others handle this' }).nextElementSibling as HTMLElement;
+    const items = within(others).getAllByRole('listitem').map((item) => item.textContent!);
+    expect(items.length).toBe(provision.others!.length);
+    expect(items.length).toBeLessThanOrEqual(8);
+    expect(items.some((line) => line.startsWith(`${known.platform}:`))).toBe(false);
+    for (const line of items) expect(line).toMatch(/^.+: (opt-out, no exceptions|opt-out with \d+ exceptions?|no opt-out|only with consent.*)$/);
+  });
+
+  it('says "Same as recorded" for an exact match, and shows no diff', () => {
+    const provision = matcher.exactMatch(known, 'hash')!;
+    const { container } = render(<ProvisionDetails provision={provision} />);
+    expect(screen.getByText(`Same as recorded on ${known.recordedAt} for ${known.platform}`)).toBeTruthy();
+    expect(container.querySelector('.provision-diff')).toBeNull();
+  });
+
+  it('renders a match from an older document without the optional details', () => {
+    const provision: ProvisionMatch = {
+      id: 'data-retention',
+      title: 'How long your data is kept',
+      severity: 'medium',
+      match: 'type',
+      similarity: 0.62,
+      knownClauseId: null,
+      platform: null,
+      recordedAt: null,
+    };
+    const { container } = render(<ProvisionDetails provision={provision} />);
+    expect(screen.getByText('How long your data is kept')).toBeTruthy();
+    expect(screen.getByText('Medium concern')).toBeTruthy();
+    expect(screen.getByText(/62% sure/)).toBeTruthy();
+    expect(container.querySelector('details')).toBeNull();
+  });
+
+  it('renders markup in the data as text, never as HTML', () => {
+    const provision: ProvisionMatch = {
+      ...matcher.exactMatch(known, 'hash')!,
+      explanation: '<img src=x onerror=alert(1)> plain',
+      diff: [{ op: 'added', text: '<b>bold</b>' }],
+      match: 'changed',
+    };
+    const { container } = render(<ProvisionDetails provision={provision} />);
+    expect(container.querySelector('img')).toBeNull();
+    expect(container.querySelector('b')).toBeNull();
+    expect(container.textContent).toContain('<img src=x onerror=alert(1)> plain');
+    expect(container.textContent).toContain('<b>bold</b>');
+  });
+});

@@ -1,0 +1,434 @@
+import 'fake-indexeddb/auto';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { createMessageHandler, tabState, type MessageSender, type Reply } from '../../lib/extension/background/handler';
+import { ClausemarkDatabase } from '../../lib/extension/db/database';
+import { bundledMatcher } from '../../lib/knowledge/dataset/load';
+import { analyze } from '../../lib/engine/analyze';
+import { buildAnnotatedDocument } from '../../lib/document/build';
+import { AnnotatedDocumentSchema, type AnnotatedDocument } from '../../lib/document/schema';
+import { TabStateSchema, type TabState } from '../../lib/extension/messages/tab-state';
+import { loadDocumentFile } from '../../lib/node/cli/load-document';
+import { annotateFile } from '../../lib/node/cli/annotate';
+
+const EXT_ID = 'abcdefghijklmnopabcdefghijklmnop';
+const EXT_ORIGIN = `chrome-extension://${EXT_ID}/`;
+const POLICY_URL = 'https://www.anthropic.com/legal/privacy';
+const FIXTURE = fileURLToPath(new URL('../fixtures/policies/anthropic-privacy-policy.md', import.meta.url));
+
+const contentScript: MessageSender = { id: EXT_ID, url: 'https://example.com/privacy', tab: { id: 7 } };
+const popup: MessageSender = { id: EXT_ID, url: `${EXT_ORIGIN}popup.html` };
+/** The popup opened as a page sits in a tab of its own. */
+const popupInTab: MessageSender = { id: EXT_ID, url: `${EXT_ORIGIN}popup.html`, tab: { id: 12, url: `${EXT_ORIGIN}popup.html` } };
+
+/** The document as the content script sends it: analysed, exported, without provision matches. */
+let plainDocument: AnnotatedDocument;
+/** the extracted text the content script sends with its analysis */
+let pageText: string;
+/** The same document as the CLI prints it (with provision matches). */
+let cliDocument: AnnotatedDocument;
+
+beforeAll(async () => {
+  const { title, extraction } = await loadDocumentFile(FIXTURE);
+  pageText = extraction.text;
+  plainDocument = await buildAnnotatedDocument({
+    text: extraction.text,
+    clauses: analyze(extraction),
+    url: POLICY_URL,
+    title,
+    looksLikePolicy: true,
+    toolVersion: '0.1.0',
+  });
+  cliDocument = await annotateFile(FIXTURE, POLICY_URL, '0.1.0');
+});
+
+let dbCounter = 0;
+let db: ClausemarkDatabase;
+let badges: Array<{ tabId: number; text: string; title: string }>;
+let logged: string[];
+
+function makeHandler(overrides: Partial<Parameters<typeof createMessageHandler>[0]> = {}) {
+  return createMessageHandler({
+    db,
+    matcher: bundledMatcher,
+    extensionId: EXT_ID,
+    extensionOrigin: EXT_ORIGIN,
+    setBadge: async (tabId, text, title) => {
+      badges.push({ tabId, text, title });
+    },
+    log: (message) => logged.push(message),
+    ...overrides,
+  });
+}
+
+beforeEach(async () => {
+  db = new ClausemarkDatabase(`handler-test-${process.pid}-${++dbCounter}-${Date.now()}`);
+  await db.open();
+  badges = [];
+  logged = [];
+});
+
+afterEach(async () => {
+  db.close();
+  await db.delete();
+});
+
+function expectRejected(reply: Reply | TabState): string {
+  expect(reply).toMatchObject({ ok: false });
+  const error = (reply as { ok: false; error: string }).error;
+  expect(typeof error).toBe('string');
+  expect(error.length).toBeGreaterThan(0);
+  return error;
+}
+
+async function expectNothingStored(): Promise<void> {
+  expect(await db.analyses.count()).toBe(0);
+  expect(await db.tabs.count()).toBe(0);
+  expect(badges).toEqual([]);
+}
+
+describe('the pipeline fixture', () => {
+  it('is a real annotated document with opt-outs and exceptions', () => {
+    expect(AnnotatedDocumentSchema.safeParse(plainDocument).success).toBe(true);
+    expect(plainDocument.document.dataset).toBeNull();
+    expect(plainDocument.clauses.every((clause) => clause.provision === null)).toBe(true);
+    expect(plainDocument.summary.optOutCount).toBeGreaterThan(0);
+    expect(plainDocument.summary.exceptionCount).toBeGreaterThan(0);
+  });
+});
+
+describe('createMessageHandler: analysis from a content script, then the popup asks', () => {
+  it('stores the analysis, adds provision matches, marks the tab done and sets the badge', async () => {
+    const handle = makeHandler();
+    const reply = await handle({ type: 'analysis', document: plainDocument, text: pageText }, contentScript);
+
+    expect(reply).toMatchObject({ ok: true });
+    const document = (reply as { ok: true; document?: AnnotatedDocument }).document;
+    expect(document).toBeDefined();
+    expect(AnnotatedDocumentSchema.safeParse(document).success).toBe(true);
+    // provisions added by the background
+    expect(document!.document.dataset).not.toBeNull();
+    expect(document!.document.dataset!.version).toBe(bundledMatcher().dataset.version);
+    const matched = document!.clauses.filter((clause) => clause.provision !== null);
+    expect(matched.length).toBeGreaterThan(0);
+    expect(matched.map((clause) => clause.provision!.id)).toContain('model-training-user-content');
+    // same clauses as the CLI's pipeline produces
+    expect(document!.clauses.map((clause) => clause.provision)).toEqual(cliDocument.clauses.map((clause) => clause.provision));
+    expect(document!.summary.severity).toBe(cliDocument.summary.severity);
+
+    // the database holds one analysis with its clause hashes
+    const analyses = await db.analyses.toArray();
+    expect(analyses).toHaveLength(1);
+    const [stored] = analyses;
+    expect(stored!.url).toBe(POLICY_URL);
+    expect(stored!.sha256).toBe(plainDocument.document.sha256);
+    expect(stored!.analyzedAt).toBe(plainDocument.document.analyzedAt);
+    // the analysed clauses, and the recorded clauses the text let the background locate
+    expect(stored!.clauseHashes).toEqual(document!.clauses.map((clause) => clause.sha256));
+    expect(stored!.clauseHashes.length).toBeGreaterThanOrEqual(plainDocument.clauses.length);
+    expect(stored!.clauseHashes.every((hash) => /^[0-9a-f]{64}$/.test(hash))).toBe(true);
+    expect(stored!.document).toEqual(document);
+
+    // the tab is done and points at it
+    const tab = await db.tabs.get(7);
+    expect(tab?.state).toEqual({ status: 'done', analysisId: stored!.id });
+    expect(Number.isNaN(Date.parse(tab!.updatedAt))).toBe(false);
+
+    // badge: the number of exceptions
+    const { exceptionCount, optOutCount } = document!.summary;
+    expect(exceptionCount).toBeGreaterThan(0);
+    expect(badges).toEqual([
+      {
+        tabId: 7,
+        text: String(exceptionCount),
+        title: `Clausemark: ${optOutCount} opt-outs, ${exceptionCount} exception${exceptionCount === 1 ? '' : 's'} to them`,
+      },
+    ]);
+    expect(logged).toEqual([]);
+  });
+
+  it('answers the popup (opened as a page, so with a tab) with the done state and the document', async () => {
+    const handle = makeHandler();
+    const first = await handle({ type: 'analysis', document: plainDocument }, contentScript);
+    expect(first).toMatchObject({ ok: true });
+
+    const state = await handle({ type: 'get-tab-state', tabId: 7 }, popupInTab);
+    const parsed = TabStateSchema.safeParse(state);
+    expect(parsed.success).toBe(true);
+    expect(state).toMatchObject({ status: 'done' });
+    const document = (state as Extract<TabState, { status: 'done' }>).document;
+    expect(document).toEqual((first as { ok: true; document: AnnotatedDocument }).document);
+    expect(document.clauses.length).toBe(plainDocument.clauses.length);
+
+    // the popup in its usual place (no tab) gets the same answer
+    expect(await handle({ type: 'get-tab-state', tabId: 7 }, popup)).toEqual(state);
+    expect(logged).toEqual([]);
+  });
+
+  it('sets the badge to the opt-out count when there are opt-outs but no exceptions, and clears it when neither', async () => {
+    const handle = makeHandler();
+    const optOutsOnly: AnnotatedDocument = {
+      ...plainDocument,
+      clauses: plainDocument.clauses
+        .filter((clause) => clause.optOut !== null && clause.exceptions.length === 0)
+        .map((clause) => ({ ...clause, labels: ['opt-out'] })),
+    };
+    const optOuts = optOutsOnly.clauses.length;
+    expect(optOuts).toBeGreaterThan(1);
+    optOutsOnly.summary = { ...plainDocument.summary, optOutCount: optOuts, exceptionCount: 0 };
+    expect(await handle({ type: 'analysis', document: optOutsOnly }, contentScript)).toMatchObject({ ok: true });
+    expect(badges.at(-1)).toMatchObject({ tabId: 7, text: String(optOuts) });
+
+    const empty: AnnotatedDocument = { ...plainDocument, clauses: [] };
+    expect(await handle({ type: 'analysis', document: empty }, { ...contentScript, tab: { id: 8 } })).toMatchObject({ ok: true });
+    expect(badges.at(-1)).toEqual({ tabId: 8, text: '', title: 'Clausemark: 0 opt-outs, 0 exceptions to them' });
+    expect(await db.analyses.count()).toBe(2);
+  });
+
+  it('gives a later analysis of the same tab precedence', async () => {
+    const handle = makeHandler();
+    await handle({ type: 'analysis', document: plainDocument }, contentScript);
+    const retitled: AnnotatedDocument = { ...plainDocument, document: { ...plainDocument.document, title: 'Second visit' } };
+    await handle({ type: 'analysis', document: retitled }, contentScript);
+    expect(await db.analyses.count()).toBe(2);
+    const state = await handle({ type: 'get-tab-state', tabId: 7 }, popup);
+    expect(state).toMatchObject({ status: 'done', document: { document: { title: 'Second visit' } } });
+  });
+});
+
+describe('createMessageHandler: other content-script reports', () => {
+  it('progress → analyzing with done/total', async () => {
+    const handle = makeHandler();
+    expect(await handle({ type: 'progress', done: 3, total: 40 }, contentScript)).toEqual({ ok: true });
+    expect((await db.tabs.get(7))?.state).toEqual({ status: 'analyzing', done: 3, total: 40 });
+    const state = await handle({ type: 'get-tab-state', tabId: 7 }, popup);
+    expect(state).toEqual({ status: 'analyzing', done: 3, total: 40 });
+    expect(TabStateSchema.safeParse(state).success).toBe(true);
+    expect(badges).toEqual([]);
+  });
+
+  it('not-a-policy → its state, and the badge cleared', async () => {
+    const handle = makeHandler();
+    await handle({ type: 'analysis', document: plainDocument }, contentScript);
+    expect(badges.at(-1)?.text).not.toBe('');
+    const reply = await handle({ type: 'not-a-policy', url: 'https://example.com/blog' }, contentScript);
+    expect(reply).toEqual({ ok: true });
+    expect((await db.tabs.get(7))?.state).toEqual({ status: 'not-a-policy', url: 'https://example.com/blog' });
+    expect(badges.at(-1)).toEqual({ tabId: 7, text: '', title: 'Clausemark: this page does not look like a policy' });
+    const state = await handle({ type: 'get-tab-state', tabId: 7 }, popup);
+    expect(state).toEqual({ status: 'not-a-policy', url: 'https://example.com/blog' });
+    expect(TabStateSchema.safeParse(state).success).toBe(true);
+  });
+
+  it('analysis-failed → error state with the reason', async () => {
+    const handle = makeHandler();
+    expect(await handle({ type: 'analysis-failed', reason: 'the page went away' }, contentScript)).toEqual({ ok: true });
+    expect((await db.tabs.get(7))?.state).toEqual({ status: 'error', reason: 'the page went away' });
+    const state = await handle({ type: 'get-tab-state', tabId: 7 }, popup);
+    expect(state).toEqual({ status: 'error', reason: 'the page went away' });
+    expect(TabStateSchema.safeParse(state).success).toBe(true);
+    expect(await db.analyses.count()).toBe(0);
+  });
+
+  it('reports for one tab leave another tab alone', async () => {
+    const handle = makeHandler();
+    await handle({ type: 'progress', done: 1, total: 2 }, { ...contentScript, tab: { id: 1 } });
+    await handle({ type: 'analysis-failed', reason: 'x' }, { ...contentScript, tab: { id: 2 } });
+    expect(await handle({ type: 'get-tab-state', tabId: 1 }, popup)).toEqual({ status: 'analyzing', done: 1, total: 2 });
+    expect(await handle({ type: 'get-tab-state', tabId: 2 }, popup)).toEqual({ status: 'error', reason: 'x' });
+  });
+
+  it('an unknown tab is idle', async () => {
+    const handle = makeHandler();
+    const state = await handle({ type: 'get-tab-state', tabId: 4242 }, popup);
+    expect(state).toEqual({ status: 'idle' });
+    expect(TabStateSchema.safeParse(state).success).toBe(true);
+    expect(await tabState(db, 4242)).toEqual({ status: 'idle' });
+  });
+
+  it('a done tab whose analysis is gone reads as idle', async () => {
+    await db.tabs.put({ tabId: 9, state: { status: 'done', analysisId: 999 }, updatedAt: new Date().toISOString() });
+    expect(await tabState(db, 9)).toEqual({ status: 'idle' });
+  });
+});
+
+describe('createMessageHandler: rejections', () => {
+  it('rejects a sender from another extension or a web page', async () => {
+    const handle = makeHandler();
+    for (const sender of [
+      { ...contentScript, id: 'someone-else' },
+      { ...popup, id: 'someone-else' },
+      { url: 'https://evil.example/', tab: { id: 7 } },
+      {},
+    ] as MessageSender[]) {
+      const error = expectRejected(await handle({ type: 'analysis', document: plainDocument }, sender));
+      expect(error).toMatch(/outside the extension/);
+      expectRejected(await handle({ type: 'get-tab-state', tabId: 7 }, sender));
+    }
+    expect(logged).toHaveLength(8);
+    expect(logged.every((line) => /outside the extension/.test(line))).toBe(true);
+    await expectNothingStored();
+  });
+
+  const malformed: Array<[string, unknown]> = [
+    ['null', null],
+    ['undefined', undefined],
+    ['a string', 'analysis'],
+    ['a number', 42],
+    ['an array', [{ type: 'progress', done: 1, total: 2 }]],
+    ['an unknown type', { type: 'delete-everything' }],
+    ['no type', { done: 1, total: 2 }],
+    ['progress without total', { type: 'progress', done: 1 }],
+    ['progress with string numbers', { type: 'progress', done: '1', total: '2' }],
+    ['progress with a negative count', { type: 'progress', done: -1, total: 2 }],
+    ['progress with a fraction', { type: 'progress', done: 1.5, total: 2 }],
+    ['not-a-policy without url', { type: 'not-a-policy' }],
+    ['not-a-policy with a numeric url', { type: 'not-a-policy', url: 7 }],
+    ['not-a-policy with a huge url', { type: 'not-a-policy', url: `https://example.com/${'a'.repeat(10_000)}` }],
+    ['analysis-failed with a huge reason', { type: 'analysis-failed', reason: 'x'.repeat(5_000) }],
+    ['analysis-failed without reason', { type: 'analysis-failed' }],
+    ['get-tab-state with a string tab id', { type: 'get-tab-state', tabId: '7' }],
+    ['get-tab-state without tab id', { type: 'get-tab-state' }],
+    ['a type of the wrong type', { type: 7 }],
+  ];
+
+  for (const [name, message] of malformed) {
+    it(`rejects a malformed message: ${name}`, async () => {
+      const handle = makeHandler();
+      for (const sender of [contentScript, popup]) {
+        const error = expectRejected(await handle(message, sender));
+        expect(error).toMatch(/^rejected a malformed message: /);
+      }
+      expect(logged).toHaveLength(2);
+      expect(logged[0]).toMatch(/^rejected a malformed message: .+/);
+      await expectNothingStored();
+    });
+  }
+
+  it('rejects get-tab-state from a content script', async () => {
+    const handle = makeHandler();
+    await handle({ type: 'progress', done: 1, total: 2 }, contentScript);
+    logged = [];
+    const error = expectRejected(await handle({ type: 'get-tab-state', tabId: 7 }, contentScript));
+    expect(error).toMatch(/only the extension's own pages/);
+    expect(logged).toEqual([error]);
+  });
+
+  it('rejects content-script reports from an extension page, even one in a tab', async () => {
+    const handle = makeHandler();
+    const reports: unknown[] = [
+      { type: 'analysis', document: plainDocument },
+      { type: 'progress', done: 1, total: 2 },
+      { type: 'not-a-policy', url: 'https://example.com/' },
+      { type: 'analysis-failed', reason: 'no' },
+    ];
+    for (const sender of [popup, popupInTab]) {
+      for (const report of reports) {
+        const error = expectRejected(await handle(report, sender));
+        expect(error).toMatch(/only a content script in a tab may send it/);
+      }
+    }
+    expect(logged).toHaveLength(8);
+    await expectNothingStored();
+  });
+
+  it('rejects content-script reports from a sender without a tab', async () => {
+    const handle = makeHandler();
+    const error = expectRejected(await handle({ type: 'progress', done: 1, total: 2 }, { id: EXT_ID, url: 'https://example.com/' }));
+    expect(error).toMatch(/only a content script/);
+    await expectNothingStored();
+  });
+
+  const invalidDocuments: Array<[string, (doc: AnnotatedDocument) => unknown]> = [
+    ['not an object', () => 'a document'],
+    ['missing clauses', (doc) => ({ document: doc.document, summary: doc.summary })],
+    ['a bad hash', (doc) => ({ ...doc, document: { ...doc.document, sha256: 'not-a-hash' } })],
+    ['a negative offset', (doc) => ({ ...doc, clauses: [{ ...doc.clauses[0]!, start: -1 }, ...doc.clauses.slice(1)] })],
+    ['an unknown label', (doc) => ({ ...doc, clauses: [{ ...doc.clauses[0]!, labels: ['sneaky'] }] })],
+    ['the wrong tool name', (doc) => ({ ...doc, document: { ...doc.document, tool: { name: 'Other', version: '1' } } })],
+  ];
+
+  for (const [name, corrupt] of invalidDocuments) {
+    it(`rejects an analysis whose document fails the export schema (${name}) and marks the tab as error`, async () => {
+      const handle = makeHandler();
+      const error = expectRejected(await handle({ type: 'analysis', document: corrupt(plainDocument) }, contentScript));
+      expect(error).toMatch(/^analysis did not match the export schema/);
+      expect(logged).toEqual([error]);
+      expect(await db.analyses.count()).toBe(0);
+      expect(badges).toEqual([]);
+      const tab = await db.tabs.get(7);
+      expect(tab?.state).toEqual({ status: 'error', reason: error });
+      const state = await handle({ type: 'get-tab-state', tabId: 7 }, popup);
+      expect(state).toEqual({ status: 'error', reason: error });
+      expect(TabStateSchema.safeParse(state).success).toBe(true);
+    });
+  }
+
+  it('answers with an error, never throws, when storage fails', async () => {
+    const handle = makeHandler();
+    db.close();
+    const reply = await handle({ type: 'progress', done: 1, total: 2 }, contentScript);
+    const error = expectRejected(reply);
+    expect(error).toMatch(/^failed on "progress": /);
+    expect(logged).toEqual([error]);
+  });
+
+  it('logs through console.warn when no log function is given', async () => {
+    const warnings: unknown[][] = [];
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args);
+    try {
+      const handle = makeHandler({ log: undefined });
+      expectRejected(await handle(null, contentScript));
+    } finally {
+      console.warn = original;
+    }
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0]![0])).toMatch(/^Clausemark background: rejected a malformed message/);
+  });
+});
+
+describe('through the WXT fake browser', () => {
+  /** The browser's sender type wants a full Tab; a content script's sender carries what the handler reads. */
+  type BrowserSender = Parameters<typeof fakeBrowser.runtime.onMessage.trigger>[1];
+  const trigger = async (message: unknown, sender: MessageSender): Promise<unknown> => {
+    const [reply] = await fakeBrowser.runtime.onMessage.trigger(message, sender as BrowserSender, () => {});
+    return reply;
+  };
+
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+
+  it('routes runtime.onMessage to the handler and returns its reply', async () => {
+    const extensionId = fakeBrowser.runtime.id;
+    const handle = makeHandler({ extensionId, extensionOrigin: fakeBrowser.runtime.getURL('/') });
+    fakeBrowser.runtime.onMessage.addListener((message: unknown, sender) => handle(message, sender as MessageSender));
+
+    const tabSender = { id: extensionId, url: 'https://www.anthropic.com/legal/privacy', tab: { id: 3 } };
+    const analysisReply = await trigger({ type: 'analysis', document: plainDocument }, tabSender);
+    expect(analysisReply).toMatchObject({ ok: true });
+    expect(AnnotatedDocumentSchema.safeParse((analysisReply as { document: unknown }).document).success).toBe(true);
+
+    const popupSender = { id: extensionId, url: fakeBrowser.runtime.getURL('/popup.html') };
+    const stateReply = await trigger({ type: 'get-tab-state', tabId: 3 }, popupSender);
+    expect(TabStateSchema.parse(stateReply).status).toBe('done');
+
+    const rejected = await trigger(
+      { type: 'get-tab-state', tabId: 3 },
+      { id: 'another-extension', url: 'chrome-extension://another-extension/popup.html' },
+    );
+    expect(rejected).toMatchObject({ ok: false });
+    expect(badges).toHaveLength(1);
+    expect(badges[0]!.tabId).toBe(3);
+  });
+
+  it('has no listener left after reset', async () => {
+    const handle = makeHandler();
+    fakeBrowser.runtime.onMessage.addListener((message: unknown, sender) => handle(message, sender as MessageSender));
+    expect(fakeBrowser.runtime.onMessage.hasListeners()).toBe(true);
+    fakeBrowser.reset();
+    expect(fakeBrowser.runtime.onMessage.hasListeners()).toBe(false);
+  });
+});

@@ -1,0 +1,234 @@
+import 'fake-indexeddb/auto';
+import Dexie from 'dexie';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ClausemarkDatabase,
+  CURRENT_VERSION,
+  SCHEMA_VERSIONS,
+  upgradeAnalysisToV2,
+  type StoredAnalysis,
+} from '../../lib/extension/db/database';
+import { analyze } from '../../lib/engine/analyze';
+import { extractFromPlainText } from '../../lib/engine/extract/plain-text';
+import { buildAnnotatedDocument } from '../../lib/document/build';
+import type { AnnotatedDocument } from '../../lib/document/schema';
+import { diffAsText } from '../../lib/document/history/compare';
+import { DocumentChangesSchema } from '../../lib/document/history/schema';
+import { loadSettings } from '../../lib/extension/settings/store';
+
+/**
+ * Every upgrade is tested on a real database written by the version before it, through a Dexie instance that
+ * declares only that version — what a person's browser holds after running the older release.
+ */
+
+/** Schema v1 exactly as released. It is written out here, not imported, so an edit to the released entry shows. */
+const V1_STORES = { analyses: '++id, url, sha256, analyzedAt', tabs: 'tabId' };
+
+const FIRST =
+  'How we use your data\n\n' +
+  'We may use your Inputs and Outputs to train our models, unless you opt out through your account settings. ' +
+  'Even if you opt out, we will use Inputs and Outputs for model improvement when your conversations are flagged for safety review.\n\n' +
+  'We retain your Inputs and Outputs in our back-end systems for up to 30 days after you delete them.\n\n' +
+  'You can unsubscribe from marketing emails at any time using the link in each email.';
+const SECOND = FIRST.replace('30 days', '90 days');
+
+async function annotated(text: string, url: string, analyzedAt: string): Promise<AnnotatedDocument> {
+  return buildAnnotatedDocument({
+    text,
+    clauses: analyze(extractFromPlainText(text)),
+    url,
+    title: 'Privacy Policy',
+    looksLikePolicy: true,
+    toolVersion: '0.1.0',
+    analyzedAt: new Date(analyzedAt),
+  });
+}
+
+/** A record as release 1 wrote it (v1 kept the address's fragment). */
+function v1Record(document: AnnotatedDocument, url = document.document.url): Omit<StoredAnalysis, 'changes'> {
+  return {
+    url,
+    sha256: document.document.sha256,
+    analyzedAt: document.document.analyzedAt,
+    clauseHashes: document.clauses.map((clause) => clause.sha256),
+    document,
+  };
+}
+
+const PAGE_A = 'https://example.com/privacy';
+const PAGE_B = 'https://example.org/terms';
+let a1: AnnotatedDocument;
+let a2: AnnotatedDocument;
+let b1: AnnotatedDocument;
+
+beforeAll(async () => {
+  a1 = await annotated(FIRST, `${PAGE_A}#cookies`, '2026-01-01T09:00:00.000Z');
+  a2 = await annotated(SECOND, PAGE_A, '2026-02-01T09:00:00.000Z');
+  b1 = await annotated(FIRST, PAGE_B, '2026-01-15T09:00:00.000Z');
+});
+
+let counter = 0;
+const names: string[] = [];
+const open: Dexie[] = [];
+function uniqueName(): string {
+  const name = `migration-test-${process.pid}-${++counter}-${Date.now()}`;
+  names.push(name);
+  return name;
+}
+
+afterEach(async () => {
+  for (const db of open.splice(0)) db.close();
+  for (const name of names.splice(0)) await Dexie.delete(name);
+});
+
+/** Writes a database the way release 1 did and closes it. */
+async function writeV1(name: string, fill: (db: Dexie) => Promise<void>): Promise<void> {
+  const v1 = new Dexie(name);
+  v1.version(1).stores(V1_STORES);
+  await v1.open();
+  expect(v1.verno).toBe(1);
+  await fill(v1);
+  v1.close();
+}
+
+function openCurrent(name: string): ClausemarkDatabase {
+  const db = new ClausemarkDatabase(name);
+  open.push(db);
+  return db;
+}
+
+describe('schema versions', () => {
+  it('keeps v1 declared exactly as released, and versions in order ending at the current one', () => {
+    expect(SCHEMA_VERSIONS[0]).toEqual({ version: 1, stores: V1_STORES });
+    expect(SCHEMA_VERSIONS.map((entry) => entry.version)).toEqual(SCHEMA_VERSIONS.map((_, i) => i + 1));
+    expect(CURRENT_VERSION).toBe(2);
+    // every version after the first brings an upgrade function (the pattern the next version follows)
+    expect(SCHEMA_VERSIONS.slice(1).every((entry) => typeof entry.upgrade === 'function')).toBe(true);
+  });
+
+  it('a fresh database opens at the current version with the settings table and the page index', async () => {
+    const db = openCurrent(uniqueName());
+    await db.open();
+    expect(db.verno).toBe(CURRENT_VERSION);
+    expect(db.tables.map((table) => table.name).sort()).toEqual(['analyses', 'settings', 'tabs']);
+    expect(db.analyses.schema.indexes.map((index) => index.name)).toContain('[url+analyzedAt]');
+    expect(db.settings.schema.primKey.keyPath).toBe('key');
+  });
+});
+
+describe('upgrading a v1 database to v2', () => {
+  it('upgrades every record: fragment-free address, clause hashes, change report against the visit before', async () => {
+    const name = uniqueName();
+    const ids: Record<string, number> = {};
+    await writeV1(name, async (v1) => {
+      ids.a1 = (await v1.table('analyses').add(v1Record(a1))) as number;
+      ids.b1 = (await v1.table('analyses').add(v1Record(b1))) as number;
+      // written without clause hashes, as a damaged or hand-edited record might be
+      const { clauseHashes: _dropped, ...withoutHashes } = v1Record(a2, `${PAGE_A}#top`);
+      ids.a2 = (await v1.table('analyses').add(withoutHashes)) as number;
+      await v1.table('tabs').put({ tabId: 3, state: { status: 'done', analysisId: ids.a2 }, updatedAt: '2026-02-01T09:00:01.000Z' });
+      await v1.table('tabs').put({ tabId: 4, state: { status: 'not-a-policy', url: 'https://example.com/' }, updatedAt: '2026-02-01T09:00:02.000Z' });
+    });
+
+    const db = openCurrent(name);
+    await db.open();
+    expect(db.verno).toBe(2);
+
+    const records = await db.analyses.toArray();
+    expect(records).toHaveLength(3);
+    for (const record of records) {
+      expect(record.url).not.toContain('#');
+      expect('changes' in record).toBe(true);
+      expect(record.clauseHashes).toEqual(record.document.clauses.map((clause) => clause.sha256));
+      expect(record.clauseHashes.length).toBeGreaterThan(0);
+      // the document itself is left as it was exported
+      expect(record.document).toEqual([a1, a2, b1].find((doc) => doc.document.analyzedAt === record.analyzedAt));
+    }
+
+    const byId = new Map(records.map((record) => [record.id!, record]));
+    expect(byId.get(ids.a1!)!.url).toBe(PAGE_A);
+    expect(byId.get(ids.a2!)!.url).toBe(PAGE_A);
+    expect(byId.get(ids.b1!)!.url).toBe(PAGE_B);
+    expect(byId.get(ids.a1!)!.changes).toBeNull(); // first visit of its page
+    expect(byId.get(ids.b1!)!.changes).toBeNull(); // a different page: not compared with A
+
+    const changes = byId.get(ids.a2!)!.changes!;
+    expect(DocumentChangesSchema.safeParse(changes).success).toBe(true);
+    expect(changes.documentChanged).toBe(true);
+    expect(changes.previousAnalyzedAt).toBe(a1.document.analyzedAt);
+    expect(changes.previousSha256).toBe(a1.document.sha256);
+    expect(changes.added).toEqual([]);
+    expect(changes.removed).toEqual([]);
+    expect(changes.changed).toHaveLength(1);
+    expect(diffAsText(changes.changed[0]!.diff)).toBe(
+      'We retain your Inputs and Outputs in our back-end systems for up to [-30-]{+90+} days after you delete them.',
+    );
+
+    // tab states are untouched; the new table is there and empty (settings read as defaults)
+    expect(await db.tabs.get(3)).toEqual({ tabId: 3, state: { status: 'done', analysisId: ids.a2 }, updatedAt: '2026-02-01T09:00:01.000Z' });
+    expect((await db.tabs.get(4))?.state.status).toBe('not-a-policy');
+    expect(await db.settings.count()).toBe(0);
+    const logged: string[] = [];
+    expect(await loadSettings(db, (line) => logged.push(line))).toEqual({ automatic: true, hiddenTopics: [], highContrast: false });
+    expect(logged).toEqual([]);
+
+    // the new index answers "the latest visit of this page"
+    expect((await db.latestVisitOf(PAGE_A))?.id).toBe(ids.a2);
+    expect((await db.latestVisitOf(PAGE_B))?.id).toBe(ids.b1);
+    expect(await db.latestVisitOf(`${PAGE_A}#cookies`)).toBeUndefined();
+
+    // ids keep counting after the upgrade
+    const next = await db.analyses.add({ ...v1Record(a2, PAGE_A), changes: null });
+    expect(next).toBeGreaterThan(Math.max(...Object.values(ids)));
+  });
+
+  it('upgrades an empty v1 database', async () => {
+    const name = uniqueName();
+    await writeV1(name, async () => {});
+    const db = openCurrent(name);
+    await db.open();
+    expect(db.verno).toBe(2);
+    expect(await db.analyses.count()).toBe(0);
+    expect(await db.latestVisitOf(PAGE_A)).toBeUndefined();
+  });
+
+  it('a damaged old record does not stop the upgrade of the others', async () => {
+    const name = uniqueName();
+    await writeV1(name, async (v1) => {
+      await v1.table('analyses').add(v1Record(a1));
+      await v1.table('analyses').add({ url: `${PAGE_A}#x`, sha256: 'f'.repeat(64), analyzedAt: '2026-01-20T00:00:00.000Z', document: {} });
+      await v1.table('analyses').add(v1Record(a2));
+    });
+    const db = openCurrent(name);
+    await db.open();
+    const records = await db.analyses.orderBy('id').toArray();
+    expect(records.map((record) => record.url)).toEqual([PAGE_A, PAGE_A, PAGE_A]);
+    expect(records[1]!.changes).toBeNull();
+    expect(records[1]!.clauseHashes).toEqual([]);
+    expect(records[2]!.changes).toBeNull(); // its visit before was the damaged one: nothing to compare with
+    expect(records.every((record) => 'changes' in record)).toBe(true);
+  });
+
+  it('is idempotent per record (an interrupted upgrade that runs again gives the same result)', () => {
+    const record: StoredAnalysis = { ...v1Record(a2, `${PAGE_A}#section`) };
+    const previous = new Map<string, StoredAnalysis>([[PAGE_A, { ...v1Record(a1, PAGE_A) }]]);
+    upgradeAnalysisToV2(record, previous);
+    const once = structuredClone(record);
+    upgradeAnalysisToV2(record, new Map([[PAGE_A, { ...v1Record(a1, PAGE_A) }]]));
+    expect(record).toEqual(once);
+    expect(previous.get(PAGE_A)).toBe(record);
+  });
+
+  it('opening v2 again later changes nothing', async () => {
+    const name = uniqueName();
+    await writeV1(name, async (v1) => {
+      await v1.table('analyses').add(v1Record(a1));
+      await v1.table('analyses').add(v1Record(a2));
+    });
+    const first = openCurrent(name);
+    const upgraded = await first.analyses.toArray();
+    first.close();
+    const again = openCurrent(name);
+    expect(await again.analyses.toArray()).toEqual(upgraded);
+  });
+});
