@@ -47,7 +47,7 @@ export const typedSecurityRules = { '@typescript-eslint/no-implied-eval': 'error
 export const LINTED = ['lib', 'components', 'entrypoints', 'scripts', 'tests/support'].map((dir) => `${dir}/**/*.{js,mjs,ts,tsx}`);
 
 export default tseslint.config(
-  { ignores: ['.output/**', '.wxt/**', 'node_modules/**', 'tests/**', 'reports/**', 'demo-output/**'] },
+  { ignores: ['.output/**', '.wxt/**', 'node_modules/**', 'tests/!(support)/**', 'tests/*.*', 'reports/**', 'demo-output/**'] },
   {
     files: LINTED,
     languageOptions: {
