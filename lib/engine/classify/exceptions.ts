@@ -138,6 +138,16 @@ export function firstExceptionCue(text: string): number {
   return first;
 }
 
+/** The names of every exception cue in the text (features for the learned stage). */
+export function exceptionCueNames(text: string): string[] {
+  const names: string[] = [];
+  for (const cue of CUES) {
+    cue.pattern.lastIndex = 0;
+    if (cue.pattern.test(text)) names.push(cue.name);
+  }
+  return names;
+}
+
 /** Does this text introduce exceptions (so a list after it lists the cases)? */
 export function introducesExceptions(text: string): boolean {
   return firstExceptionCue(text) >= 0;
@@ -203,7 +213,7 @@ function withLead(cue: ExceptionCue, body: string): string {
 }
 
 /** Inline enumerated cases "(i) …, or (ii) …" between from and to: at least two, numbered in sequence. */
-function enumeratedItems(text: string, from: number, to: number): Array<Span & { leadEnd: number }> {
+export function enumeratedItems(text: string, from: number, to: number): Array<Span & { leadEnd: number }> {
   const region = text.slice(from, to);
   const markers: Array<{ at: number; after: number; label: string }> = [];
   ENUMERATOR.lastIndex = 0;

@@ -1,0 +1,106 @@
+import { exceptionCueNames } from '../../classify/exceptions';
+import { findOptOutCue, optInCue, saysNoOptOut } from '../../classify/opt-out';
+import type { Unit } from './units';
+
+/**
+ * Features of one unit for the learned stage: its words and word pairs, the rule cues it holds (the hand-written
+ * cue tables become evidence, not verdicts), its polarity, and its context — heading words, list position, and how
+ * far the nearest offer cue is. Every feature is a short string; the model keeps a weight per string.
+ */
+export interface UnitEvidence {
+  text: string;
+  /** the rule cue that reads an offer here, if any */
+  offerCue: string | null;
+  exceptionCues: string[];
+  refusal: boolean;
+  optIn: boolean;
+  negatedPractice: boolean;
+  /** the rule engine's verdicts on this unit: it holds an offer's words, or an exception span */
+  engineOffer: boolean;
+  engineException: boolean;
+}
+
+const MAX_TOKENS = 90;
+/** "we do not sell", "Zoom does not use", "we will never share": the company says it does not do something. */
+const NEGATED_PRACTICE = /\b(?:we|[A-Z][\w.&-]+|it|they)(?: (?:do|does|will|shall|would|did|have|has|may|can|could)(?: not|n['’]t)| never| neither| no longer| don['’]t| won['’]t| doesn['’]t)(?: \w+ly)?(?: ever)? (?:sell|sells|rent|rents|share|shares|use|uses|train|trains|disclose|discloses|collect|collects|access|accesses|read|reads|trade|trades|monetize|monetise|store|stores|keep|keeps|retain|retains|track|tracks|process|processes|allow|allows|permit|permits|target|targets|provide|provides|give|gives|transfer|transfers|knowingly|send|sends|show|shows|look|looks|listen|listens|scan|scans)\b/;
+
+export function tokens(text: string): string[] {
+  return text
+    .toLowerCase()
+    .replace(/[’‘]/g, "'")
+    .replace(/\d+/g, '0')
+    .split(/[^a-z0'-]+/)
+    .map((token) => token.replace(/^'+|'+$/g, ''))
+    .filter((token) => token.length > 0)
+    .slice(0, MAX_TOKENS);
+}
+
+export function unitEvidence(text: string, engine: { offer: boolean; exception: boolean } = { offer: false, exception: false }): UnitEvidence {
+  const offer = findOptOutCue(text);
+  return {
+    text,
+    offerCue: offer?.name ?? null,
+    exceptionCues: exceptionCueNames(text),
+    refusal: saysNoOptOut(text) !== null,
+    optIn: optInCue(text) !== null,
+    negatedPractice: NEGATED_PRACTICE.test(text),
+    engineOffer: engine.offer,
+    engineException: engine.exception,
+  };
+}
+
+const distanceBucket = (distance: number | null): string =>
+  distance === null ? 'none' : distance <= 3 ? String(distance) : distance <= 6 ? '4-6' : 'far';
+
+/** Features of unit i, given every unit's evidence (for context). */
+export function unitFeatures(units: Unit[], evidence: UnitEvidence[], i: number): string[] {
+  const unit = units[i]!;
+  const own = evidence[i]!;
+  const features = new Set<string>(['bias']);
+  const words = tokens(own.text);
+  for (const word of words) {
+    features.add(`w:${word}`);
+    // A crude stem ("withdraw", "withdrawn", "withdrawing" → "withdr") so inflections share evidence.
+    if (word.length > 6) features.add(`s:${word.slice(0, 6)}`);
+  }
+  for (let k = 0; k + 1 < words.length; k++) features.add(`b:${words[k]}_${words[k + 1]}`);
+  if (own.offerCue !== null) features.add('r:offer').add(`r:offer:${own.offerCue}`);
+  for (const cue of own.exceptionCues) features.add('r:exc').add(`r:exc:${cue}`);
+  if (own.refusal) features.add('r:refusal');
+  if (own.optIn) features.add('r:opt-in');
+  if (own.negatedPractice) features.add('r:negated');
+  if (own.negatedPractice && own.exceptionCues.length > 0) features.add('r:negated+exc');
+  if (own.engineOffer) features.add('e:offer');
+  if (own.engineException) features.add('e:exception');
+  if (own.engineException && own.engineOffer) features.add('e:offer+exception');
+  if (unit.inList) features.add('c:list');
+  if (unit.firstInBlock) features.add('c:first');
+  if (own.text.trimEnd().endsWith(':')) features.add('c:lead-in');
+  features.add(`c:len:${words.length < 6 ? 'xs' : words.length < 15 ? 's' : words.length < 40 ? 'm' : 'l'}`);
+  if (/^[^a-z]*$/.test(own.text) && /[A-Z]{4}/.test(own.text)) features.add('c:capitals');
+  for (const word of new Set(tokens(unit.heading ?? '').slice(0, 12))) features.add(`h:${word}`);
+  // The nearest offer cue before this unit in the same section, and right after it.
+  let distance: number | null = null;
+  for (let j = i - 1; j >= Math.max(0, i - 8); j--) {
+    if (units[j]!.heading !== unit.heading) break;
+    if (evidence[j]!.offerCue !== null) {
+      distance = i - j;
+      break;
+    }
+  }
+  features.add(`c:offer-before:${distanceBucket(distance)}`);
+  const previous = i > 0 ? evidence[i - 1] : undefined;
+  if (previous !== undefined && units[i - 1]!.heading === unit.heading) {
+    if (previous.text.trimEnd().endsWith(':')) {
+      features.add('c:after-lead-in');
+      if (previous.exceptionCues.length > 0) features.add('c:after-exception-lead-in');
+      if (previous.offerCue !== null) features.add('c:after-offer-lead-in');
+      if (previous.negatedPractice) features.add('c:after-negated-lead-in');
+    }
+    for (const cue of previous.exceptionCues) features.add(`p:exc:${cue}`);
+    if (previous.negatedPractice) features.add('p:negated');
+  }
+  const next = evidence[i + 1];
+  if (next !== undefined && units[i + 1]!.heading === unit.heading && next.offerCue !== null) features.add('c:offer-next');
+  return [...features];
+}

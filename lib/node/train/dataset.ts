@@ -1,0 +1,87 @@
+import { analyze } from '../../analyze';
+import { loadDocumentFile } from '../../cli/load-document';
+import { locateQuote } from '../../eval/score';
+import { unitEvidence, unitFeatures, type UnitEvidence } from '../../engine/learned/features';
+import { EXCEPTION_KINDS } from '../../engine/learned/model';
+import { learningUnits, type Unit } from '../../engine/learned/units';
+import type { AnalyzedClause } from '../../model/analysis';
+import type { LabelFile } from './labels';
+
+/**
+ * One labelled document as training and evaluation data: its units with features and targets, and its labels
+ * located in the extracted text (the same extraction the extension makes from the page).
+ */
+export interface LocatedLabel {
+  type: 'opt-out' | 'exception' | 'promise';
+  start: number;
+  end: number;
+  quote: string;
+  /** exceptions: their kind and the quote of the offer they belong to */
+  kind?: string;
+  offerQuote?: string;
+}
+
+export interface Example {
+  features: string[];
+  /** opt-out, exception, promise targets (0/1) and the exception kind index (-1 when not an exception) */
+  y: [number, number, number];
+  kind: number;
+}
+
+export interface DocumentData {
+  document: string;
+  split: 'dev' | 'test';
+  text: string;
+  units: Unit[];
+  evidence: UnitEvidence[];
+  examples: Example[];
+  labels: LocatedLabel[];
+  /** spans holding sentences repeated word for word (not scored) */
+  ignore: Array<{ start: number; end: number }>;
+  unlocated: string[];
+}
+
+/** Evidence per unit, with the rule engine's verdicts as features. */
+export function unitEvidenceOf(text: string, units: Unit[], clauses: AnalyzedClause[]): UnitEvidence[] {
+  const offers = clauses.flatMap((clause) => (clause.optOut === null ? [] : [clause.optOut]));
+  const exceptions = clauses.flatMap((clause) => clause.exceptions);
+  return units.map((unit) => unitEvidence(text.slice(unit.start, unit.end).replace(/\s+/g, ' '), {
+    offer: offers.some((offer) => overlaps(offer, unit)),
+    exception: exceptions.some((exception) => overlaps(exception, unit)),
+  }));
+}
+
+const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
+
+export async function documentData(labels: LabelFile, path: string, split: 'dev' | 'test'): Promise<DocumentData> {
+  const { extraction } = await loadDocumentFile(path);
+  const text = extraction.text;
+  const units = learningUnits(extraction);
+  const evidence = unitEvidenceOf(text, units, analyze(extraction));
+  const unlocated: string[] = [];
+  const located: LocatedLabel[] = [];
+  const place = (label: Omit<LocatedLabel, 'start' | 'end'>) => {
+    const span = locateQuote(text, label.quote);
+    if (span === null) unlocated.push(label.quote);
+    else located.push({ ...label, ...span });
+  };
+  for (const offer of labels.optOuts) {
+    place({ type: 'opt-out', quote: offer.quote });
+    for (const exception of offer.exceptions) place({ type: 'exception', quote: exception.quote, kind: exception.kind, offerQuote: offer.quote });
+  }
+  for (const promise of labels.promises ?? []) place({ type: 'promise', quote: promise.quote });
+  const ignore = (labels.skippedRepeats ?? []).flatMap((repeat) => {
+    const span = locateQuote(text, repeat.sentence.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/\*\*|__/g, ''));
+    return span === null ? [] : [span];
+  });
+  const examples = units.map((unit, i): Example => {
+    const inside = located.filter((label) => overlaps(label, unit));
+    const exception = inside.find((label) => label.type === 'exception');
+    return {
+      features: unitFeatures(units, evidence, i),
+      y: [Number(inside.some((l) => l.type === 'opt-out')), Number(exception !== undefined), Number(inside.some((l) => l.type === 'promise'))],
+      kind: exception?.kind === undefined ? -1 : EXCEPTION_KINDS.indexOf(exception.kind as never),
+    };
+  });
+  return { document: labels.document, split, text, units, evidence, examples, labels: located, ignore, unlocated };
+}

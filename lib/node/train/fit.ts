@@ -1,0 +1,118 @@
+import { EXCEPTION_KINDS, HEADS, WIDTH, type ModelFile } from '../../engine/learned/model';
+import type { Example } from './dataset';
+
+/**
+ * Fits the learned stage: logistic regression per head and a softmax over exception kinds, by AdaGrad with L2,
+ * shuffled by a seeded generator so the same labels give the same weights. Features seen in fewer than
+ * `minDocuments` training documents are dropped: a cue that only one policy uses is its wording, not a pattern.
+ */
+export interface FitOptions {
+  seed: number;
+  epochs: number;
+  learningRate: number;
+  l2: number;
+  /** L2 on word and word-pair features: stronger, so wording one policy uses cannot outvote the cues */
+  lexicalL2: number;
+  minDocuments: number;
+  /** weight of a positive example per head (positives are rare) */
+  positiveWeight: [number, number, number];
+  /** weights smaller than this are dropped from the file */
+  prune: number;
+}
+
+export const DEFAULT_FIT: FitOptions = {
+  seed: 115,
+  epochs: 14,
+  learningRate: 0.25,
+  l2: 1e-6,
+  lexicalL2: 1e-3,
+  minDocuments: 2,
+  positiveWeight: [3, 4, 3],
+  prune: 0.004,
+};
+
+/** Mulberry32: a small seeded generator, enough for shuffling. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function fit(documents: Array<{ document: string; examples: Example[] }>, options: FitOptions = DEFAULT_FIT): Map<string, number[]> {
+  const documentCount = new Map<string, number>();
+  for (const { examples } of documents) {
+    const seen = new Set(examples.flatMap((example) => example.features));
+    for (const feature of seen) documentCount.set(feature, (documentCount.get(feature) ?? 0) + 1);
+  }
+  const index = new Map<string, number>();
+  for (const [feature, count] of [...documentCount].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (count >= options.minDocuments || feature === 'bias') index.set(feature, index.size);
+  }
+  const rows = documents.flatMap(({ examples }) => examples).map((example) => ({
+    ids: example.features.map((feature) => index.get(feature)).filter((id): id is number => id !== undefined),
+    y: example.y,
+    kind: example.kind,
+  }));
+  const lexical = new Uint8Array(index.size);
+  for (const [feature, id] of index) lexical[id] = /^[wbs]:/.test(feature) ? 1 : 0;
+  const weights = new Float64Array(index.size * WIDTH);
+  const squares = new Float64Array(index.size * WIDTH).fill(1e-8);
+  const random = seededRandom(options.seed);
+  const order = rows.map((_, i) => i);
+  const kinds = EXCEPTION_KINDS.length;
+  const step = (id: number, k: number, gradient: number) => {
+    const at = id * WIDTH + k;
+    const g = gradient + (lexical[id] ? options.lexicalL2 : options.l2) * weights[at]!;
+    squares[at]! += g * g;
+    weights[at]! -= (options.learningRate * g) / Math.sqrt(squares[at]!);
+  };
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (const r of order) {
+      const row = rows[r]!;
+      for (let h = 0; h < HEADS.length; h++) {
+        let sum = 0;
+        for (const id of row.ids) sum += weights[id * WIDTH + h]!;
+        const p = 1 / (1 + Math.exp(-sum));
+        const target = row.y[h]!;
+        const gradient = (p - target) * (target === 1 ? options.positiveWeight[h]! : 1);
+        for (const id of row.ids) step(id, h, gradient);
+      }
+      if (row.kind < 0) continue;
+      const sums = new Array<number>(kinds).fill(0);
+      for (const id of row.ids) for (let k = 0; k < kinds; k++) sums[k]! += weights[id * WIDTH + HEADS.length + k]!;
+      const max = Math.max(...sums);
+      const exps = sums.map((s) => Math.exp(s - max));
+      const total = exps.reduce((a, b) => a + b, 0);
+      for (let k = 0; k < kinds; k++) {
+        const gradient = exps[k]! / total - (k === row.kind ? 1 : 0);
+        for (const id of row.ids) step(id, HEADS.length + k, gradient);
+      }
+    }
+  }
+  const table = new Map<string, number[]>();
+  for (const [feature, id] of index) {
+    const vector = Array.from(weights.subarray(id * WIDTH, (id + 1) * WIDTH), (w) => Math.round(w * 1000) / 1000);
+    if (vector.some((w) => Math.abs(w) >= options.prune)) table.set(feature, vector.map((w) => (Math.abs(w) >= options.prune ? w : 0)));
+  }
+  return table;
+}
+
+export function modelFile(table: Map<string, number[]>, thresholds: ModelFile['thresholds'], trainedOn: ModelFile['trainedOn'], seed: number): ModelFile {
+  return {
+    format: 1,
+    description: 'Clausemark learned stage: logistic regression per head over unit features (lib/engine/learned/features.ts). Written by `npm run train`; do not edit by hand.',
+    seed,
+    trainedOn,
+    thresholds,
+    weights: Object.fromEntries([...table].sort((a, b) => (a[0] < b[0] ? -1 : 1))),
+  };
+}
