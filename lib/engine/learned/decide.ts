@@ -1,5 +1,5 @@
-import { enumeratedItems, findExceptions } from '../../classify/exceptions';
-import { findOptOutCue } from '../../classify/opt-out';
+import { enumeratedItems, findExceptions } from '../classify/exceptions';
+import { findOptOutCue } from '../classify/opt-out';
 import type { ExceptionKind, LearnedModel, UnitScores } from './model';
 import type { Unit } from './units';
 

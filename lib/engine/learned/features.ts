@@ -1,5 +1,5 @@
-import { exceptionCueNames } from '../../classify/exceptions';
-import { findOptOutCue, optInCue, saysNoOptOut } from '../../classify/opt-out';
+import { exceptionCueNames } from '../classify/exceptions';
+import { findOptOutCue, optInCue, saysNoOptOut } from '../classify/opt-out';
 import type { Unit } from './units';
 
 /**

@@ -44,15 +44,17 @@ export interface UnitScores {
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
-export function scoreUnit(model: LearnedModel, features: string[]): UnitScores {
+/** `values[i]` is the value of `features[i]` (1 when absent: most features are present-or-not). */
+export function scoreUnit(model: LearnedModel, features: string[], values?: number[]): UnitScores {
   const sums = new Array<number>(WIDTH).fill(0);
   const contributions: Array<Array<[string, number]>> = HEADS.map(() => []);
-  for (const feature of features) {
+  features.forEach((feature, i) => {
     const weights = model.weights.get(feature);
-    if (weights === undefined) continue;
-    for (let k = 0; k < WIDTH; k++) sums[k]! += weights[k]!;
-    HEADS.forEach((_, h) => { if (weights[h]! > 0) contributions[h]!.push([feature, weights[h]!]); });
-  }
+    if (weights === undefined) return;
+    const value = values?.[i] ?? 1;
+    for (let k = 0; k < WIDTH; k++) sums[k]! += weights[k]! * value;
+    HEADS.forEach((_, h) => { if (weights[h]! * value > 0) contributions[h]!.push([feature, weights[h]! * value]); });
+  });
   const kindSums = sums.slice(HEADS.length);
   const best = kindSums.indexOf(Math.max(...kindSums));
   const reasons = Object.fromEntries(HEADS.map((head, h) => [head,

@@ -1,6 +1,6 @@
-import type { ExtractedText } from '../../model/analysis';
-import { sentenceSpans } from '../../segment/sentences';
-import { normalizeWhitespace } from '../../text/normalize';
+import type { ExtractedText } from '../model/analysis';
+import { sentenceSpans } from '../segment/sentences';
+import { normalizeWhitespace } from '../text/normalize';
 
 /**
  * The units the learned stage labels: each sentence of a paragraph or cell, and each list item (a list item is

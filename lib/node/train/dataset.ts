@@ -1,10 +1,10 @@
-import { analyze } from '../../analyze';
-import { loadDocumentFile } from '../../cli/load-document';
-import { locateQuote } from '../../eval/score';
+import { analyze } from '../../engine/analyze';
+import { loadDocumentFile } from '../cli/load-document';
+import { locateQuote } from '../eval/score';
 import { unitEvidence, unitFeatures, type UnitEvidence } from '../../engine/learned/features';
 import { EXCEPTION_KINDS } from '../../engine/learned/model';
 import { learningUnits, type Unit } from '../../engine/learned/units';
-import type { AnalyzedClause } from '../../model/analysis';
+import type { AnalyzedClause } from '../../engine/model/analysis';
 import type { LabelFile } from './labels';
 
 /**
@@ -23,6 +23,8 @@ export interface LocatedLabel {
 
 export interface Example {
   features: string[];
+  /** value of each feature, when not all are 1 */
+  values?: number[];
   /** opt-out, exception, promise targets (0/1) and the exception kind index (-1 when not an exception) */
   y: [number, number, number];
   kind: number;

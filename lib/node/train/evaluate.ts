@@ -88,7 +88,7 @@ export function metricsOf(score: TypeScore): Metrics {
 }
 
 export function unitScores(model: LearnedModel, data: DocumentData): UnitScores[] {
-  return data.examples.map((example) => scoreUnit(model, example.features));
+  return data.examples.map((example) => scoreUnit(model, example.features, example.values));
 }
 
 export function learnedPredictions(model: LearnedModel, data: DocumentData, scores = unitScores(model, data)): Prediction[] {

@@ -25,7 +25,7 @@ export const DEFAULT_FIT: FitOptions = {
   epochs: 14,
   learningRate: 0.25,
   l2: 1e-6,
-  lexicalL2: 1e-3,
+  lexicalL2: 3e-3,
   minDocuments: 2,
   positiveWeight: [3, 4, 3],
   prune: 0.004,
@@ -53,11 +53,17 @@ export function fit(documents: Array<{ document: string; examples: Example[] }>,
   for (const [feature, count] of [...documentCount].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     if (count >= options.minDocuments || feature === 'bias') index.set(feature, index.size);
   }
-  const rows = documents.flatMap(({ examples }) => examples).map((example) => ({
-    ids: example.features.map((feature) => index.get(feature)).filter((id): id is number => id !== undefined),
-    y: example.y,
-    kind: example.kind,
-  }));
+  const rows = documents.flatMap(({ examples }) => examples).map((example) => {
+    const ids: number[] = [];
+    const values: number[] = [];
+    example.features.forEach((feature, i) => {
+      const id = index.get(feature);
+      if (id === undefined) return;
+      ids.push(id);
+      values.push(example.values?.[i] ?? 1);
+    });
+    return { ids, values, y: example.y, kind: example.kind };
+  });
   const lexical = new Uint8Array(index.size);
   for (const [feature, id] of index) lexical[id] = /^[wbs]:/.test(feature) ? 1 : 0;
   const weights = new Float64Array(index.size * WIDTH);
@@ -80,21 +86,21 @@ export function fit(documents: Array<{ document: string; examples: Example[] }>,
       const row = rows[r]!;
       for (let h = 0; h < HEADS.length; h++) {
         let sum = 0;
-        for (const id of row.ids) sum += weights[id * WIDTH + h]!;
+        row.ids.forEach((id, i) => { sum += weights[id * WIDTH + h]! * row.values[i]!; });
         const p = 1 / (1 + Math.exp(-sum));
         const target = row.y[h]!;
         const gradient = (p - target) * (target === 1 ? options.positiveWeight[h]! : 1);
-        for (const id of row.ids) step(id, h, gradient);
+        row.ids.forEach((id, i) => step(id, h, gradient * row.values[i]!));
       }
       if (row.kind < 0) continue;
       const sums = new Array<number>(kinds).fill(0);
-      for (const id of row.ids) for (let k = 0; k < kinds; k++) sums[k]! += weights[id * WIDTH + HEADS.length + k]!;
+      row.ids.forEach((id, i) => { for (let k = 0; k < kinds; k++) sums[k]! += weights[id * WIDTH + HEADS.length + k]! * row.values[i]!; });
       const max = Math.max(...sums);
       const exps = sums.map((s) => Math.exp(s - max));
       const total = exps.reduce((a, b) => a + b, 0);
       for (let k = 0; k < kinds; k++) {
         const gradient = exps[k]! / total - (k === row.kind ? 1 : 0);
-        for (const id of row.ids) step(id, HEADS.length + k, gradient);
+        row.ids.forEach((id, i) => step(id, HEADS.length + k, gradient * row.values[i]!));
       }
     }
   }
