@@ -5,6 +5,8 @@ import { defaultRegime, findOptOutCue, MENTION_CUES, optInCue, saysNoOptOut, typ
 import { findExceptions, firstExceptionCue, introducesExceptions } from './classify/exceptions';
 import { detectMechanism, type LinkInClause } from './classify/mechanism';
 import { MECHANISM_NAMES } from './model/topics';
+import { learnedClauses } from './learned/clauses';
+import type { LearnedModel } from './learned/model';
 
 /**
  * The analysis core: extracted text → labelled clauses, in character offsets. Pure and synchronous per step; the
@@ -54,7 +56,16 @@ export function* analyzeSteps(original: AnalyzeInput, sliceSize = 40): Generator
   return clauses;
 }
 
-export function analyze(input: AnalyzeInput): AnalyzedClause[] {
+/**
+ * The analysis: the rule engine proposes (its cues and verdicts are features), the learned stage decides which
+ * sentences are offers, exceptions (with their kind and offer) and promises.
+ */
+export function analyze(input: AnalyzeInput, model?: LearnedModel): AnalyzedClause[] {
+  return learnedClauses(input, analyzeByRules(input), model);
+}
+
+/** The rule engine alone: hand-written cue tables (the learned stage's candidate generator and features). */
+export function analyzeByRules(input: AnalyzeInput): AnalyzedClause[] {
   const steps = analyzeSteps(input, Number.MAX_SAFE_INTEGER);
   for (;;) {
     const step = steps.next();

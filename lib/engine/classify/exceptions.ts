@@ -1,4 +1,4 @@
-import type { ExceptionFinding } from '../model/analysis';
+import type { ExceptionFinding, ExceptionKind } from '../model/analysis';
 import { exceptionLine } from './plain';
 import type { Span } from '../segment/sentences';
 
@@ -14,6 +14,8 @@ interface ExceptionCue {
   consequenceFollows: boolean;
   /** usable in a following sentence, where it must point back to the opt-out by itself */
   standsAlone: boolean;
+  /** the spec's kind this cue usually signals */
+  kind: ExceptionKind;
   /** how the plain line starts when the exception is the text after the cue ("Not covered: …") */
   plainLead?: string;
 }
@@ -23,78 +25,91 @@ const STOPPED = String.raw`(?:opt(?:s|ed)?[- ]?out|object(?:s|ed)?|unsubscribe(?
 const CUES: ExceptionCue[] = [
   {
     name: 'even if you opt out',
+    kind: 'continues',
     pattern: new RegExp(String.raw`\b(?:even (?:if|after|when|though|where|once)|regardless of whether) (?:you|users?)(?:['’]ve| have| had| do)? (?:already )?${STOPPED}[^,.;:]{0,100}?[,:]`, 'gi'),
     consequenceFollows: true,
     standsAlone: true,
   },
   {
     name: 'after you opt out, … still',
+    kind: 'continues',
     pattern: new RegExp(String.raw`\b(?:after|once|when|if) (?:you|users?)(?:['’]ve| have)? (?:already )?${STOPPED}[^,.;:]{0,80}?,\s*(?=(?:we|you|they|it|[A-Z]\w+)(?: [\w-]+){0,3}? (?:may|will|might|would|can|could|shall|must)(?: nevertheless| nonetheless| also)? (?:still|continue))`, 'gi'),
     consequenceFollows: true,
     standsAlone: true,
   },
   {
     name: 'will still',
+    kind: 'continues',
     pattern: /\b(?:we|you|they|it|this|[A-Z][\w]+)(?: [\w-]+){0,3}?(?: (?:may|will|might|would|can|could|shall|must|do|does)|['’]ll)(?: nevertheless| nonetheless| however| also)?,? (?:still|continue to|remain able to)\b|\b(?:still|continue to) (?:collect|receive|process|use|share|send|show|display|see|get|retain|store|keep|track)\b/gi,
     consequenceFollows: false,
     standsAlone: true,
   },
   {
     name: 'does not apply',
+    kind: 'not-covered',
     pattern: /\b(?:(?:this|that|these|such|the|your|any|an?|it|opting out|unsubscribing|withdrawing(?: your)? consent|withdrawal(?: of consent)?)(?: [\w-]+){0,4}? (?:does not|doesn['’]t|will not|won['’]t|do not|don['’]t|shall not|may not|would not) (?:apply to|affect|stop|prevent|cover|control|extend to|include|remove|opt you out|mean that|end|halt|impact|change|(?:be )?opt(?:ing)?(?: you)? out of)|(?:will|shall|does|do|is|are) not (?:be )?affected|\byou (?:will|would|are) not (?:be )?opting out of)\b/gi,
     consequenceFollows: false,
     standsAlone: true,
   },
   {
     name: 'cannot opt out of',
+    kind: 'not-covered',
     pattern: /\b(?:you )?(?:cannot|can['’]t|can ?not|will not be able to|won['’]t be able to|are not able to|may not) (?:opt[- ]?out of|unsubscribe from|turn off|disable|object to)\b/gi,
     consequenceFollows: false,
     standsAlone: true,
   },
   {
     name: 'we may not be able to honour it',
+    kind: 'legal-override',
     pattern: /\b(?:we|they|[A-Z]\w+) (?:may not|might not|will not|cannot|can['’]t|are not able to|is not able to|may be unable to) (?:be able to )?(?:fulfil|fulfill|honou?r|comply with|stop|cease|accommodate|grant|delete)\b/gi,
     consequenceFollows: false,
     standsAlone: true,
   },
   {
     name: 'compelling grounds',
+    kind: 'legal-override',
     pattern: /\b(?:compelling (?:legitimate )?(?:interests?|grounds|reasons?)|overriding legitimate (?:interests?|grounds))\b/gi,
     consequenceFollows: false,
     standsAlone: true,
   },
   {
     name: 'another choice wins',
+    kind: 'condition',
     pattern: /\bif there is a conflict between\b/gi,
     consequenceFollows: false,
     standsAlone: true,
   },
   {
     name: 'you will need to do it again',
+    kind: 'condition',
     pattern: /\byou (?:may|will|would|might)(?: also)? need to (?:set|re-?select|re-?set|take (?:additional|further|other|separate) steps|opt[- ]?out|repeat|renew|re-?enable|update|do so|adjust|change|make)\b/gi,
     consequenceFollows: false,
     standsAlone: true,
   },
   {
     name: 'if you clear your cookies',
+    kind: 'condition',
     pattern: /\bif you (?:clear|delete|remove|block|reset) (?:your |all |the )?(?:browser['’]?s? )?(?:cache|cookies|browsing data|advertising id)\b/gi,
     consequenceFollows: false,
     standsAlone: true,
   },
   {
     name: 'only for this browser',
+    kind: 'condition',
     pattern: /\b(?:(?:is|are|will be) specific to|(?:will |does |do )?(?:apply|applies|work|works) only (?:to|on|in|for)|only (?:applies|apply|works|work) (?:to|on|in|for)) (?:the |your |each |that |this )?(?:particular |current |specific )?(?:browser|device|account|app)/gi,
     consequenceFollows: false,
     standsAlone: true,
   },
   {
     name: 'it may take time',
+    kind: 'condition',
     pattern: /\b(?:may|might|can|could|will) take (?:some |up to |a )?(?:time|while|\d+ (?:days|business days|weeks|hours))\b/gi,
     consequenceFollows: false,
     standsAlone: true,
   },
   {
     name: 'except',
+    kind: 'not-covered',
     pattern: /\b(?:except(?: for| as| where| when| that| in| to| if| with)?|other than|with the exception of|excluding|apart from|save for|aside from|but not)\b/gi,
     consequenceFollows: true,
     plainLead: 'Not covered by the opt-out:',
@@ -102,6 +117,7 @@ const CUES: ExceptionCue[] = [
   },
   {
     name: 'unless (not you)',
+    kind: 'continues',
     pattern: /\bunless (?!you\b|users?\b|otherwise (?:agreed|stated|noted)\b)/gi,
     consequenceFollows: true,
     plainLead: 'It can go on anyway if',
@@ -109,6 +125,7 @@ const CUES: ExceptionCue[] = [
   },
   {
     name: 'regardless of',
+    kind: 'continues',
     pattern: /\b(?:regardless of|notwithstanding|irrespective of)\b/gi,
     consequenceFollows: true,
     plainLead: 'It goes on regardless of',
@@ -116,6 +133,7 @@ const CUES: ExceptionCue[] = [
   },
   {
     name: 'only applies to',
+    kind: 'not-covered',
     pattern: /\b(?:(?:only|solely) (?:applies|apply|affects|affect|covers|cover|stops|stop|prevents|prevent)|applies only to|(?:will|does|do) only (?:stop|affect|apply|cover|prevent))\b/gi,
     consequenceFollows: false,
     standsAlone: true,
@@ -198,11 +216,11 @@ function findInRegion(text: string, from: number, to: number, items: Span[], fol
         const leadIn = text.slice(bodyStart, cases[0]!.leadEnd ?? cases[0]!.start);
         for (const item of cases) {
           const plain = exceptionLine(withLead(cue, leadIn), text.slice(item.start, item.end));
-          out.push({ start: item.start, end: item.end, cue: cueText, plain });
+          out.push({ start: item.start, end: item.end, cue: cueText, plain, kind: cue.kind });
         }
       } else if (sentenceEnd > bodyStart) {
         const end = trimEnd(text, bodyStart, sentenceEnd);
-        out.push({ start: bodyStart, end, cue: cueText, plain: exceptionLine(withLead(cue, text.slice(bodyStart, end)), null) });
+        out.push({ start: bodyStart, end, cue: cueText, plain: exceptionLine(withLead(cue, text.slice(bodyStart, end)), null), kind: cue.kind });
       }
     }
   }

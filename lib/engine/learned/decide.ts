@@ -22,23 +22,56 @@ export interface Finding {
 /** How many units back an exception may sit from its offer (same section). */
 const ATTACH_WINDOW = 6;
 
-export function decide(model: LearnedModel, text: string, units: Unit[], scores: UnitScores[]): Finding[] {
+/**
+ * The rule engine's verdicts: its offers, and its exceptions with the offer each belongs to. Where the rules and the
+ * model agree a lower threshold applies (the rules are precise where they fire); the rules' exception spans are kept
+ * as they are, since they cut enumerated cases exactly.
+ */
+export interface RuleVerdicts {
+  offers: Span[];
+  exceptions: Array<Span & { offer: Span }>;
+}
+
+const overlaps = (a: Span, b: Span): boolean => a.start < b.end && b.start < a.end;
+
+export function decide(model: LearnedModel, text: string, units: Unit[], scores: UnitScores[], rules: RuleVerdicts = { offers: [], exceptions: [] }): Finding[] {
   const { thresholds } = model;
+  const withRule = { offer: thresholds['opt-out-rule'] ?? thresholds['opt-out'], exception: thresholds['exception-rule'] ?? thresholds.exception };
+  const unitOf = (span: Span) => units.findIndex((unit) => overlaps(unit, span));
+  const ruleOfferUnits = new Set(rules.offers.map(unitOf));
   const findings: Finding[] = [];
   const offerOfUnit = new Map<number, number>();
+  const taken: Span[] = [];
   units.forEach((unit, i) => {
     const score = scores[i]!;
-    const isOffer = score['opt-out'] >= thresholds['opt-out'];
+    const isOffer = score['opt-out'] >= (ruleOfferUnits.has(i) ? withRule.offer : thresholds['opt-out']);
     if (isOffer) {
       offerOfUnit.set(i, findings.length);
       findings.push({ type: 'opt-out', start: unit.start, end: unit.end, unit: i, probability: score['opt-out'] });
     } else if (score.promise >= thresholds.promise) {
       findings.push({ type: 'promise', start: unit.start, end: unit.end, unit: i, probability: score.promise });
     }
-    if (score.exception < thresholds.exception) return;
+  });
+  // The rules' exceptions whose unit the model also reads as an exception, attached to a kept offer.
+  for (const exception of rules.exceptions) {
+    const i = unitOf(exception);
+    if (i < 0 || scores[i]!.exception < withRule.exception) continue;
+    const offerUnit = unitOf(exception.offer);
+    const offer = offerOfUnit.get(offerUnit) ?? attachment(units, offerOfUnit, i, offerOfUnit.has(i));
+    if (offer === null || offer === undefined) continue;
+    findings.push({ type: 'exception', start: exception.start, end: exception.end, unit: i, probability: scores[i]!.exception, attachedTo: offer, kind: scores[i]!.kind });
+    taken.push(exception);
+  }
+  // The model's own exceptions elsewhere.
+  units.forEach((unit, i) => {
+    const score = scores[i]!;
+    if (score.exception < thresholds.exception || taken.some((span) => overlaps(span, unit))) return;
+    const isOffer = offerOfUnit.has(i);
     const offer = attachment(units, offerOfUnit, i, isOffer);
     if (offer === null) return;
-    for (const span of exceptionSpans(text, unit, isOffer)) {
+    for (const span of exceptionSpans(text, units, i, isOffer)) {
+      if (taken.some((other) => overlaps(other, span))) continue;
+      taken.push(span);
       findings.push({ type: 'exception', ...span, unit: i, probability: score.exception, attachedTo: offer, kind: score.kind });
     }
   });
@@ -60,8 +93,19 @@ interface Span {
   end: number;
 }
 
-function exceptionSpans(text: string, unit: Unit, isOffer: boolean): Span[] {
+/** A lead-in ("we will still use it when:") stands for the list items after it: each item is one exception. */
+const MAX_ITEMS = 12;
+
+function exceptionSpans(text: string, units: Unit[], i: number, isOffer: boolean): Span[] {
+  const unit = units[i]!;
   const unitText = text.slice(unit.start, unit.end);
+  if (unitText.trimEnd().endsWith(':')) {
+    const items: Span[] = [];
+    for (let j = i + 1; j < units.length && items.length < MAX_ITEMS && units[j]!.inList && units[j]!.heading === unit.heading; j++) {
+      items.push({ start: units[j]!.start, end: units[j]!.end });
+    }
+    if (items.length > 0) return items;
+  }
   const offer = isOffer ? findOptOutCue(unitText) : null;
   const from = offer === null ? unit.start : unit.start + offer.end;
   // Inline enumerations: each case is its own exception.

@@ -1,5 +1,6 @@
 import { exceptionCueNames } from '../classify/exceptions';
 import { findOptOutCue, optInCue, saysNoOptOut } from '../classify/opt-out';
+import type { AnalyzedClause } from '../model/analysis';
 import type { Unit } from './units';
 
 /**
@@ -103,4 +104,16 @@ export function unitFeatures(units: Unit[], evidence: UnitEvidence[], i: number)
   const next = evidence[i + 1];
   if (next !== undefined && units[i + 1]!.heading === unit.heading && next.offerCue !== null) features.add('c:offer-next');
   return [...features];
+}
+
+const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
+
+/** Evidence per unit, with the rule engine's verdicts (its offers and exceptions) as features. */
+export function unitEvidenceOf(text: string, units: Unit[], ruleClauses: AnalyzedClause[]): UnitEvidence[] {
+  const offers = ruleClauses.flatMap((clause) => (clause.optOut === null ? [] : [clause.optOut]));
+  const exceptions = ruleClauses.flatMap((clause) => clause.exceptions);
+  return units.map((unit) => unitEvidence(text.slice(unit.start, unit.end).replace(/\s+/g, ' '), {
+    offer: offers.some((offer) => overlaps(offer, unit)),
+    exception: exceptions.some((exception) => overlaps(exception, unit)),
+  }));
 }

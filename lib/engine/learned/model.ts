@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { EXCEPTION_KINDS, type ExceptionKind } from '../model/analysis';
+
+export { EXCEPTION_KINDS, type ExceptionKind };
 
 /**
  * The learned stage's model: logistic regression over the unit features (features.ts), one binary head each for
@@ -7,8 +10,7 @@ import { z } from 'zod';
  */
 export const HEADS = ['opt-out', 'exception', 'promise'] as const;
 export type Head = (typeof HEADS)[number];
-export const EXCEPTION_KINDS = ['continues', 'not-covered', 'condition', 'not-retroactive', 'legal-override'] as const;
-export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
+
 /** Weight vector layout: one weight per head, then one per kind. */
 export const WIDTH = HEADS.length + EXCEPTION_KINDS.length;
 
@@ -17,7 +19,11 @@ export const ModelFileSchema = z.object({
   description: z.string(),
   seed: z.number().int(),
   trainedOn: z.object({ documents: z.number().int(), units: z.number().int() }),
-  thresholds: z.object({ 'opt-out': z.number(), exception: z.number(), promise: z.number() }),
+  /** the '-rule' thresholds apply where the rule engine found the same offer or exception */
+  thresholds: z.object({
+    'opt-out': z.number(), exception: z.number(), promise: z.number(),
+    'opt-out-rule': z.number().optional(), 'exception-rule': z.number().optional(),
+  }),
   /** feature → [opt-out, exception, promise, ...kinds] weights */
   weights: z.record(z.string(), z.array(z.number()).length(WIDTH)),
 });

@@ -1,5 +1,9 @@
 import type { DefaultRegime, Mechanism, Topic } from './topics';
 
+/** How an exception limits its opt-out (the labelling spec's kinds; they decide how the popup words it). */
+export const EXCEPTION_KINDS = ['continues', 'not-covered', 'condition', 'not-retroactive', 'legal-override'] as const;
+export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
+
 /** A block of extracted text: a paragraph, heading, list item or cell. Offsets index the document text. */
 export interface TextBlock {
   start: number;
@@ -29,6 +33,7 @@ export interface ExceptionFinding {
   cue: string;
   /** plain-language line: what still happens after you opt out */
   plain: string;
+  kind: ExceptionKind;
 }
 
 export interface OptOutFinding {
@@ -48,7 +53,7 @@ export interface AnalyzedClause {
   end: number;
   heading: string | null;
   topic: Topic;
-  labels: Array<'opt-out' | 'exception' | 'opt-in' | 'no-opt-out' | 'data-use'>;
+  labels: Array<'opt-out' | 'exception' | 'opt-in' | 'no-opt-out' | 'data-use' | 'promise'>;
   optOut: OptOutFinding | null;
   exceptions: ExceptionFinding[];
   why: string[];

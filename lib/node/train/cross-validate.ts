@@ -1,42 +1,47 @@
-import type { LearnedModel, ModelFile, UnitScores } from '../../engine/learned/model';
+import type { Scored } from '../../engine/learned/clauses';
+import type { LearnedModel, ModelFile } from '../../engine/learned/model';
 import type { DocumentData } from './dataset';
-import { emptyScores, foldsOf, learnedPredictions, metricsOf, scoreDocument, unitScores, type Scores } from './evaluate';
+import { emptyScores, foldsOf, metricsOf, productPredictions, scoreDocument, unitScores, type Scores } from './evaluate';
 import { DEFAULT_FIT, fit, type FitOptions } from './fit';
 
 /**
  * Document-level cross-validation: no document's units on both sides. Out-of-fold scores for every unit, then the
  * thresholds that give the best F1 per head over those out-of-fold scores, and the scores at those thresholds.
  */
+type Thresholds = Required<ModelFile['thresholds']>;
+
 export interface CrossValidation {
-  thresholds: ModelFile['thresholds'];
+  thresholds: Thresholds;
   scores: Scores;
   folds: number;
 }
 
-const GRID = Array.from({ length: 15 }, (_, i) => 0.15 + i * 0.05);
+const GRID = Array.from({ length: 17 }, (_, i) => 0.1 + i * 0.05);
 
 export function crossValidate(documents: DocumentData[], k = 5, options: FitOptions = DEFAULT_FIT): CrossValidation {
-  const outOfFold = new Map<DocumentData, { model: LearnedModel; scores: UnitScores[] }>();
+  const outOfFold = new Map<DocumentData, { model: LearnedModel; scored: Scored }>();
   for (const fold of foldsOf(documents, k)) {
     const training = documents.filter((doc) => !fold.includes(doc));
     const model: LearnedModel = { thresholds: { 'opt-out': 0.5, exception: 0.5, promise: 0.5 }, weights: fit(training, options) };
-    for (const doc of fold) outOfFold.set(doc, { model, scores: unitScores(model, doc) });
+    for (const doc of fold) outOfFold.set(doc, { model, scored: { units: doc.units, scores: unitScores(model, doc) } });
   }
-  const evaluate = (thresholds: ModelFile['thresholds']): Scores => {
+  const evaluate = (thresholds: Thresholds): Scores => {
     const scores = emptyScores();
-    for (const [doc, { model, scores: units }] of outOfFold) {
-      scoreDocument(doc, learnedPredictions({ ...model, thresholds }, doc, units), scores);
+    for (const [doc, { model, scored }] of outOfFold) {
+      scoreDocument(doc, productPredictions({ ...model, thresholds }, doc, scored), scores);
     }
     return scores;
   };
-  const thresholds = { 'opt-out': 0.5, exception: 0.5, promise: 0.5 };
-  for (const head of ['opt-out', 'promise', 'exception'] as const) {
+  const thresholds: Thresholds = { 'opt-out': 0.5, exception: 0.5, promise: 0.5, 'opt-out-rule': 0.5, 'exception-rule': 0.5 };
+  const headOf = { 'opt-out': 'opt-out', 'opt-out-rule': 'opt-out', promise: 'promise', exception: 'exception', 'exception-rule': 'exception' } as const;
+  for (const knob of ['opt-out', 'opt-out-rule', 'promise', 'exception', 'exception-rule', 'opt-out'] as const) {
+    const head = headOf[knob];
     let best = -1;
     for (const t of GRID) {
-      const f1 = metricsOf(evaluate({ ...thresholds, [head]: t })[head]).f1;
+      const f1 = metricsOf(evaluate({ ...thresholds, [knob]: t })[head]).f1;
       if (f1 > best + 1e-9) {
         best = f1;
-        thresholds[head] = Math.round(t * 100) / 100;
+        thresholds[knob] = Math.round(t * 100) / 100;
       }
     }
   }

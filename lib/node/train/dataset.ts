@@ -1,10 +1,10 @@
-import { analyze } from '../../engine/analyze';
+import { analyzeByRules, type AnalyzeInput } from '../../engine/analyze';
+import type { AnalyzedClause } from '../../engine/model/analysis';
 import { loadDocumentFile } from '../cli/load-document';
 import { locateQuote } from '../eval/score';
-import { unitEvidence, unitFeatures, type UnitEvidence } from '../../engine/learned/features';
+import { unitEvidenceOf, unitFeatures, type UnitEvidence } from '../../engine/learned/features';
 import { EXCEPTION_KINDS } from '../../engine/learned/model';
 import { learningUnits, type Unit } from '../../engine/learned/units';
-import type { AnalyzedClause } from '../../engine/model/analysis';
 import type { LabelFile } from './labels';
 
 /**
@@ -32,6 +32,9 @@ export interface Example {
 
 export interface DocumentData {
   document: string;
+  /** the extraction and the rule engine's clauses, as the product computes them */
+  input: AnalyzeInput;
+  ruleClauses: AnalyzedClause[];
   split: 'dev' | 'test';
   text: string;
   units: Unit[];
@@ -43,23 +46,14 @@ export interface DocumentData {
   unlocated: string[];
 }
 
-/** Evidence per unit, with the rule engine's verdicts as features. */
-export function unitEvidenceOf(text: string, units: Unit[], clauses: AnalyzedClause[]): UnitEvidence[] {
-  const offers = clauses.flatMap((clause) => (clause.optOut === null ? [] : [clause.optOut]));
-  const exceptions = clauses.flatMap((clause) => clause.exceptions);
-  return units.map((unit) => unitEvidence(text.slice(unit.start, unit.end).replace(/\s+/g, ' '), {
-    offer: offers.some((offer) => overlaps(offer, unit)),
-    exception: exceptions.some((exception) => overlaps(exception, unit)),
-  }));
-}
-
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
 
 export async function documentData(labels: LabelFile, path: string, split: 'dev' | 'test'): Promise<DocumentData> {
   const { extraction } = await loadDocumentFile(path);
   const text = extraction.text;
   const units = learningUnits(extraction);
-  const evidence = unitEvidenceOf(text, units, analyze(extraction));
+  const ruleClauses = analyzeByRules(extraction);
+  const evidence = unitEvidenceOf(text, units, ruleClauses);
   const unlocated: string[] = [];
   const located: LocatedLabel[] = [];
   const place = (label: Omit<LocatedLabel, 'start' | 'end'>) => {
@@ -85,5 +79,5 @@ export async function documentData(labels: LabelFile, path: string, split: 'dev'
       kind: exception?.kind === undefined ? -1 : EXCEPTION_KINDS.indexOf(exception.kind as never),
     };
   });
-  return { document: labels.document, split, text, units, evidence, examples, labels: located, ignore, unlocated };
+  return { document: labels.document, input: extraction, ruleClauses, split, text, units, evidence, examples, labels: located, ignore, unlocated };
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { decide, type Finding } from '../../engine/learned/decide';
-import { scoreUnit, type LearnedModel, type UnitScores } from '../../engine/learned/model';
+import { EXCEPTION_KINDS, scoreUnit, type LearnedModel, type UnitScores } from '../../engine/learned/model';
+import { learnedClauses, type Scored } from '../../engine/learned/clauses';
+import type { AnalyzedClause } from '../../engine/model/analysis';
 import type { DocumentData, LocatedLabel } from './dataset';
 import { spanMatchesLabel } from './span-match';
 
@@ -34,11 +36,16 @@ export interface KindScore {
 }
 
 export const TYPES = ['opt-out', 'exception', 'promise'] as const;
-export type Scores = Record<(typeof TYPES)[number], TypeScore> & { kinds: KindScore };
+/** Exceptions of each kind as a label of their own: found by an exception of that kind. */
+export type Scores = Record<(typeof TYPES)[number], TypeScore> & { kinds: KindScore; byKind: Record<string, TypeScore> };
 
 export function emptyScores(): Scores {
   const type = (): TypeScore => ({ predicted: 0, correct: 0, labelled: 0, found: 0, misses: [], falseAlarms: [] });
-  return { 'opt-out': type(), exception: type(), promise: type(), kinds: { matched: 0, kindRight: 0, attachedRight: 0, confusion: {} } };
+  return {
+    'opt-out': type(), exception: type(), promise: type(),
+    kinds: { matched: 0, kindRight: 0, attachedRight: 0, confusion: {} },
+    byKind: Object.fromEntries(EXCEPTION_KINDS.map((kind) => [kind, type()])),
+  };
 }
 
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
@@ -74,6 +81,15 @@ export function scoreDocument(data: DocumentData, predictions: Prediction[], int
       if (hit.offer !== undefined && offerLabel !== undefined && overlaps(hit.offer, offerLabel)) kinds.attachedRight++;
     }
   }
+  for (const kind of EXCEPTION_KINDS) {
+    const score = into.byKind[kind]!;
+    const labels = data.labels.filter((label) => label.type === 'exception' && label.kind === kind);
+    const mine = kept.filter((p) => p.type === 'exception' && p.kind === kind);
+    score.labelled += labels.length;
+    score.predicted += mine.length;
+    score.correct += mine.filter((p) => labels.some((label) => matches(p, label))).length;
+    score.found += labels.filter((label) => mine.some((p) => matches(p, label))).length;
+  }
 }
 
 export interface Metrics {
@@ -89,6 +105,21 @@ export function metricsOf(score: TypeScore): Metrics {
 
 export function unitScores(model: LearnedModel, data: DocumentData): UnitScores[] {
   return data.examples.map((example) => scoreUnit(model, example.features, example.values));
+}
+
+/** What the product shows: the learned clauses (rules proposing, the model deciding) as scored predictions. */
+export function productPredictions(model: LearnedModel, data: DocumentData, scored?: Scored): Prediction[] {
+  const clauses = learnedClauses(data.input, data.ruleClauses, model, scored);
+  return clausesToPredictions(clauses);
+}
+
+export function clausesToPredictions(clauses: AnalyzedClause[]): Prediction[] {
+  return clauses.flatMap((clause): Prediction[] => {
+    if (clause.labels.includes('promise')) return [{ type: 'promise', start: clause.start, end: clause.end }];
+    if (clause.optOut === null) return [];
+    const offer = { start: clause.optOut.start, end: clause.optOut.end };
+    return [{ type: 'opt-out', ...offer }, ...clause.exceptions.map((exception): Prediction => ({ type: 'exception', start: exception.start, end: exception.end, kind: exception.kind, offer }))];
+  });
 }
 
 export function learnedPredictions(model: LearnedModel, data: DocumentData, scores = unitScores(model, data)): Prediction[] {

@@ -1,0 +1,138 @@
+import type { AnalyzeInput } from '../analyze';
+import { findExceptions } from '../classify/exceptions';
+import { detectMechanism, type LinkInClause } from '../classify/mechanism';
+import { defaultRegime, findOptOutCue } from '../classify/opt-out';
+import { exceptionLine } from '../classify/plain';
+import { detectTopic } from '../classify/topic';
+import type { AnalyzedClause, ExceptionFinding } from '../model/analysis';
+import { MECHANISM_NAMES } from '../model/topics';
+import { decide, type Finding, type RuleVerdicts } from './decide';
+import { unitEvidenceOf, unitFeatures } from './features';
+import { scoreUnit, type LearnedModel, type UnitScores } from './model';
+import { learningUnits, type Unit } from './units';
+import weights from './weights.json';
+import { loadModel } from './model';
+
+/**
+ * The learned stage's verdicts as the clauses the rest of Clausemark reads: each offer with its exceptions (and
+ * their kinds), each promise, and the rule engine's other findings (opt-in, "you cannot opt out", data use) where
+ * no learned clause covers them. The rule engine's mechanism, target and plain lines are reused where it found the
+ * same offer or exception; its offers the model rejects are dropped.
+ */
+let bundled: LearnedModel | null = null;
+export function bundledModel(): LearnedModel {
+  bundled ??= loadModel(weights);
+  return bundled;
+}
+
+const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
+const PERCENT = (p: number) => `${Math.round(p * 100)}%`;
+
+/** Units and their scores, computed once when several thresholds are tried on one model (cross-validation). */
+export interface Scored {
+  units: Unit[];
+  scores: UnitScores[];
+}
+
+export function scoreUnits(input: AnalyzeInput, ruleClauses: AnalyzedClause[], model: LearnedModel): Scored {
+  const units = learningUnits(input);
+  const evidence = unitEvidenceOf(input.text, units, ruleClauses);
+  return { units, scores: units.map((_, i) => scoreUnit(model, unitFeatures(units, evidence, i))) };
+}
+
+export function ruleVerdicts(ruleClauses: AnalyzedClause[]): RuleVerdicts {
+  return {
+    offers: ruleClauses.flatMap((clause) => (clause.optOut === null ? [] : [clause.optOut])),
+    exceptions: ruleClauses.flatMap((clause) => (clause.optOut === null ? [] : clause.exceptions.map((exception) => ({ ...exception, offer: clause.optOut! })))),
+  };
+}
+
+export function learnedClauses(input: AnalyzeInput, ruleClauses: AnalyzedClause[], model: LearnedModel = bundledModel(), scored?: Scored): AnalyzedClause[] {
+  const { text } = input;
+  const { units, scores } = scored ?? scoreUnits(input, ruleClauses, model);
+  const findings = decide(model, text, units, scores, ruleVerdicts(ruleClauses));
+  const clauses: Array<Omit<AnalyzedClause, 'index'>> = [];
+  findings.forEach((finding, at) => {
+    if (finding.type === 'opt-out') clauses.push(offerClause(input, units, ruleClauses, findings, at, scores[finding.unit]!.reasons['opt-out']));
+    else if (finding.type === 'promise') clauses.push(promiseClause(input, units[finding.unit]!, finding, ruleClauses));
+  });
+  for (const rule of ruleClauses) {
+    if (rule.optOut !== null) continue;
+    if (clauses.some((clause) => overlaps(clause, rule))) continue;
+    clauses.push({ ...rule, exceptions: [] });
+  }
+  return clauses.sort((a, b) => a.start - b.start).map((clause, index) => ({ ...clause, index }));
+}
+
+function offerClause(input: AnalyzeInput, units: Unit[], ruleClauses: AnalyzedClause[], findings: Finding[], at: number, reasons: string[]): Omit<AnalyzedClause, 'index'> {
+  const { text } = input;
+  const offer = findings[at]!;
+  const unit = units[offer.unit]!;
+  const rule = ruleClauses.find((clause) => clause.optOut !== null && overlaps(clause.optOut, offer));
+  const attached = findings.filter((finding) => finding.type === 'exception' && finding.attachedTo === at).sort((a, b) => a.start - b.start);
+  const exceptions = attached.map((finding) => exceptionFinding(text, finding, ruleClauses));
+  // The clause reaches over the whole sentences that hold its exceptions.
+  const start = Math.min(unit.start, ...attached.map((finding) => units[finding.unit]!.start));
+  const end = Math.max(unit.end, ...attached.map((finding) => units[finding.unit]!.end));
+  const unitText = text.slice(unit.start, unit.end);
+  const cue = rule?.optOut?.cue ?? findOptOutCue(unitText)?.matched.trim() ?? '';
+  const links: LinkInClause[] = (input.links ?? [])
+    .filter((link) => link.start >= unit.start && link.end <= unit.end)
+    .map((link) => ({ start: link.start - unit.start, end: link.end - unit.start, href: link.href }));
+  const { mechanism, target } = rule?.optOut ?? detectMechanism(unitText, Math.max(0, unitText.indexOf(cue)), links);
+  const fullText = text.slice(start, end);
+  const why = [
+    cue ? `Opt-out offer: “${cue}”` : `Opt-out offer (${PERCENT(offer.probability)} sure; words: ${reasonWords(reasons)})`,
+    `How: ${MECHANISM_NAMES[mechanism]}${target ? ` (${target})` : ''}`,
+    ...exceptions.map((exception) => `Exception (${exception.kind}): “${exception.cue}” — ${exception.plain}`),
+  ];
+  return {
+    start,
+    end,
+    heading: unit.heading,
+    topic: detectTopic(fullText, unit.heading).topic,
+    labels: exceptions.length > 0 ? ['opt-out', 'exception'] : ['opt-out'],
+    optOut: { mechanism, target, default: rule?.optOut?.default ?? defaultRegime(fullText, true), cue: cue || unitText.slice(0, 80), start: unit.start, end: unit.end },
+    exceptions,
+    why,
+  };
+}
+
+function exceptionFinding(text: string, finding: Finding, ruleClauses: AnalyzedClause[]): ExceptionFinding {
+  const rule = ruleClauses.flatMap((clause) => clause.exceptions).find((exception) => overlaps(exception, finding));
+  const spanText = text.slice(finding.start, finding.end);
+  return {
+    start: finding.start,
+    end: finding.end,
+    kind: finding.kind ?? 'continues',
+    cue: rule?.cue ?? spanText.replace(/\s+/g, ' ').slice(0, 60).trim(),
+    plain: rule?.plain ?? exceptionLine(spanText, null),
+  };
+}
+
+function promiseClause(input: AnalyzeInput, unit: Unit, finding: Finding, ruleClauses: AnalyzedClause[]): Omit<AnalyzedClause, 'index'> {
+  const { text } = input;
+  const sentence = text.slice(unit.start, unit.end);
+  // "We do not sell … except …": a promise is still checked against its own carve-outs.
+  const carveOuts = findExceptions({ text, clause: { ...unit, items: [] }, offerEnd: unit.start, followers: [] }).exceptions
+    .map((exception) => ({ ...exception, kind: 'not-covered' as const }));
+  return {
+    start: unit.start,
+    end: unit.end,
+    heading: unit.heading,
+    topic: detectTopic(sentence, unit.heading).topic,
+    // "We will only use it if you opt in" is a promise and an opt-in at once.
+    labels: ['promise', ...new Set(ruleClauses.filter((rule) => overlaps(rule, unit))
+      .flatMap((rule) => rule.labels.filter((label) => label === 'opt-in' || label === 'no-opt-out')))],
+    optOut: null,
+    exceptions: carveOuts,
+    why: [`Promise: the text says they do not do this (${PERCENT(finding.probability)} sure)`,
+      ...carveOuts.map((exception) => `Except: “${exception.cue}” — ${exception.plain}`)],
+  };
+}
+
+/** Model features as words a person can read: "w:opt" → "opt", "b:opt_out" → "opt out"; cue features skipped. */
+function reasonWords(reasons: string[]): string {
+  const words = reasons.filter((reason) => /^[wbs]:/.test(reason)).map((reason) => reason.slice(2).replace(/_/g, ' '));
+  return words.length > 0 ? words.map((word) => `“${word}”`).join(', ') : 'its wording';
+}
