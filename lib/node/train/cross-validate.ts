@@ -13,7 +13,7 @@ export interface CrossValidation {
   folds: number;
 }
 
-const GRID = Array.from({ length: 15 }, (_, i) => 0.15 + i * 0.05);
+const GRID = [0.03, 0.05, 0.08, 0.1, ...Array.from({ length: 16 }, (_, i) => 0.15 + i * 0.05)];
 
 export function crossValidate(documents: DocumentData[], k = 5, options: FitOptions = DEFAULT_FIT): CrossValidation {
   const outOfFold = new Map<DocumentData, { model: LearnedModel; scores: UnitScores[] }>();

@@ -1,7 +1,7 @@
 import { analyze } from '../../engine/analyze';
 import { loadDocumentFile } from '../cli/load-document';
 import { locateQuote } from '../eval/score';
-import { unitEvidence, unitFeatures, type UnitEvidence } from '../../engine/learned/features';
+import { documentFeatures, unitEvidence, type UnitEvidence } from '../../engine/learned/features';
 import { EXCEPTION_KINDS } from '../../engine/learned/model';
 import { learningUnits, type Unit } from '../../engine/learned/units';
 import type { AnalyzedClause } from '../../engine/model/analysis';
@@ -76,11 +76,13 @@ export async function documentData(labels: LabelFile, path: string, split: 'dev'
     const span = locateQuote(text, repeat.sentence.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/\*\*|__/g, ''));
     return span === null ? [] : [span];
   });
+  const features = documentFeatures(text, units, evidence);
   const examples = units.map((unit, i): Example => {
     const inside = located.filter((label) => overlaps(label, unit));
     const exception = inside.find((label) => label.type === 'exception');
     return {
-      features: unitFeatures(units, evidence, i),
+      features: features[i]!.features,
+      values: features[i]!.values,
       y: [Number(inside.some((l) => l.type === 'opt-out')), Number(exception !== undefined), Number(inside.some((l) => l.type === 'promise'))],
       kind: exception?.kind === undefined ? -1 : EXCEPTION_KINDS.indexOf(exception.kind as never),
     };
