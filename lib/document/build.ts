@@ -1,5 +1,5 @@
 import type { AnalyzedClause } from '../engine/model/analysis';
-import type { AnnotatedDocument, ExportedClause } from './schema';
+import { EXPORT_SCHEMA_VERSION, type AnnotatedDocument, type ExportedClause } from './schema';
 import { normalizedSha256, sha256Hex } from '../engine/text/hash';
 import { normalizeWhitespace } from '../engine/text/normalize';
 import { textFragmentLink, textQuoteSelector } from './selectors';
@@ -48,6 +48,7 @@ export async function buildAnnotatedDocument(input: BuildInput): Promise<Annotat
         end: exception.end,
         plain: exception.plain,
         cue: exception.cue,
+        kind: exception.kind,
       })),
       provision: null,
       selector,
@@ -58,6 +59,7 @@ export async function buildAnnotatedDocument(input: BuildInput): Promise<Annotat
   });
   return {
     document: {
+      schemaVersion: EXPORT_SCHEMA_VERSION,
       url,
       title: normalizeWhitespace(input.title).slice(0, 500),
       sha256: await normalizedSha256(text),

@@ -1,5 +1,12 @@
 import { z } from 'zod';
+import { EXCEPTION_KINDS } from '../engine/model/analysis';
 import { DEFAULT_REGIMES, MECHANISMS, TOPICS } from '../engine/model/topics';
+
+/**
+ * Version of this contract. 2: exceptions carry their `kind`, promises are clauses labelled "promise", provision
+ * matches carry `polarity` and no severity for a promise. Stored analyses of version 1 are upgraded on read.
+ */
+export const EXPORT_SCHEMA_VERSION = 2;
 
 /**
  * The export contract: the popup's JSON export and the CLI print exactly this shape.
@@ -19,6 +26,7 @@ export const ExceptionSchema = z.object({
   end: offset,
   plain: z.string().min(1).describe('what still happens after you opt out, in plain words'),
   cue: z.string().describe('the words that made it an exception ("Even if you opt-out", "except", …)'),
+  kind: z.enum(EXCEPTION_KINDS).describe('continues: it goes on in some cases despite the opt-out; not-covered: some data, uses or messages are outside the opt-out; condition: what the opt-out requires or where it stops working; not-retroactive: what was done before stays; legal-override: legal obligations or compelling grounds override it'),
 });
 export type ExceptionSpan = z.infer<typeof ExceptionSchema>;
 
@@ -34,7 +42,9 @@ export const OptOutSchema = z.object({
 export const ProvisionMatchSchema = z.object({
   id: z.string(),
   title: z.string(),
-  severity: SeveritySchema,
+  severity: SeveritySchema.nullable().describe('null for a promise: a promise is never a concern'),
+  polarity: z.enum(['practice', 'promise', 'mixed'])
+    .describe('practice: the company does it; promise: the clause says it does not; mixed: both, about different things'),
   match: z.enum(['exact', 'changed', 'type']).describe('exact: same text as recorded; changed: close to a recorded clause; type: same kind of provision'),
   similarity: z.number().min(0).max(1),
   knownClauseId: z.string().nullable().describe('the known clause this was matched to, for exact and changed matches'),
@@ -66,7 +76,7 @@ export const TextPositionSelectorSchema = z.object({
   end: offset,
 });
 
-export const LABELS = ['opt-out', 'exception', 'opt-in', 'no-opt-out', 'data-use'] as const;
+export const LABELS = ['opt-out', 'exception', 'opt-in', 'no-opt-out', 'data-use', 'promise'] as const;
 
 export const ClauseSchema = z.object({
   id: z.string().min(1).describe('stable within one export: clause number and hash prefix'),
@@ -74,7 +84,7 @@ export const ClauseSchema = z.object({
   start: offset.describe('offset of the clause in the extracted text'),
   end: offset.describe('end offset (exclusive)'),
   sha256: sha256.describe('SHA-256 of the whitespace-normalized clause text'),
-  labels: z.array(z.enum(LABELS)).describe('"opt-out" for an opt-out offer; "exception" when it carries carve-outs; "opt-in"; "no-opt-out"; "data-use"'),
+  labels: z.array(z.enum(LABELS)).describe('"opt-out" for an opt-out offer; "exception" when it carries carve-outs; "promise" for a statement that the company does not do something; "opt-in"; "no-opt-out"; "data-use"'),
   topic: z.enum(TOPICS),
   heading: z.string().nullable().describe('the nearest heading above the clause on the page'),
   optOut: OptOutSchema.nullable(),
@@ -109,6 +119,7 @@ export const SummarySchema = z.object({
 export type Summary = z.infer<typeof SummarySchema>;
 
 export const DocumentInfoSchema = z.object({
+  schemaVersion: z.literal(EXPORT_SCHEMA_VERSION).describe('version of this export format'),
   url: z.string().describe('the page address (or file URL for the CLI)'),
   title: z.string().describe('the page title'),
   /** SHA-256 of the whitespace-normalized extracted text */

@@ -7,7 +7,7 @@ import { detectTopic } from '../classify/topic';
 import type { AnalyzedClause, ExceptionFinding } from '../model/analysis';
 import { MECHANISM_NAMES } from '../model/topics';
 import { decide, type Finding, type RuleVerdicts } from './decide';
-import { unitEvidenceOf, unitFeatures } from './features';
+import { documentFeatures, unitEvidenceOf } from './features';
 import { scoreUnit, type LearnedModel, type UnitScores } from './model';
 import { learningUnits, type Unit } from './units';
 import weights from './weights.json';
@@ -37,7 +37,7 @@ export interface Scored {
 export function scoreUnits(input: AnalyzeInput, ruleClauses: AnalyzedClause[], model: LearnedModel): Scored {
   const units = learningUnits(input);
   const evidence = unitEvidenceOf(input.text, units, ruleClauses);
-  return { units, scores: units.map((_, i) => scoreUnit(model, unitFeatures(units, evidence, i))) };
+  return { units, scores: documentFeatures(units, evidence).map((features) => scoreUnit(model, features)) };
 }
 
 export function ruleVerdicts(ruleClauses: AnalyzedClause[]): RuleVerdicts {

@@ -65,6 +65,11 @@ export const KnownClauseSchema = z.object({
   /** when the text was recorded (the corpus manifest's version_recorded_at, date part) */
   recordedAt: isoDate,
   provisionType: slug,
+  /**
+   * practice: the company does (or may do) it; promise: the clause says it does not ("does not use … to train"), so
+   * it is never shown as a concern; mixed: both, about different things. Audited for every clause; a test keeps it so.
+   */
+  polarity: z.enum(['practice', 'promise', 'mixed']),
   /** exact quotation of the policy, verbatim from the document */
   text: z.string().min(20),
   /** SHA-256 of the whitespace-normalized text */

@@ -22,6 +22,7 @@ export function withProvisions(doc: AnnotatedDocument, matcher: ProvisionMatcher
       topic: clause.topic,
       heading: clause.heading,
       mechanism: clause.optOut?.mechanism ?? null,
+      promise: clause.labels.includes('promise'),
       page: pageText === undefined ? undefined : { text: pageText, start: clause.start, end: clause.end },
     }),
   }));

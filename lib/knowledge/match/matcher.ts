@@ -28,6 +28,8 @@ export interface ClauseToMatch {
   mechanism?: Mechanism | null;
   /** the page text and the clause's offsets in it, when the caller has them: lets a part be checked as a whole */
   page?: { text: string; start: number; end: number };
+  /** the analysis reads the clause as a promise ("we do not …"): matched for its type, never as a concern */
+  promise?: boolean;
 }
 
 /** Share of kept words (2·same / both lengths, over the aligned part) at or above which a clause is "changed". */
@@ -104,22 +106,24 @@ export class ProvisionMatcher {
   }
 
   match(clause: ClauseToMatch): ProvisionMatch | null {
+    // Polarity first: a clause the page words as a promise stays a promise, whatever it is matched to.
+    const polarity = clause.promise === true ? 'promise' : undefined;
     const exact = this.exactHit(clause);
-    if (exact !== null) return this.fromKnown(exact.known.clause, 'exact', 1, { via: exact.via });
+    if (exact !== null) return this.fromKnown(exact.known.clause, 'exact', 1, { via: exact.via }, polarity);
     const changed = this.closestKnown(clause.text);
     if (changed !== null && changed.similarity >= CHANGED_THRESHOLD && changed.coverage >= CHANGED_COVERAGE) {
-      return this.fromKnown(changed.clause, 'changed', changed.similarity, { diff: changed.diff });
+      return this.fromKnown(changed.clause, 'changed', changed.similarity, { diff: changed.diff }, polarity);
     }
     const best = this.scoreTypes(clause)[0];
     if (best === undefined || best.confidence < TYPE_THRESHOLD) return null;
-    return {
+    return withPolarity({
       ...this.typeFields(best.type, null),
       match: 'type',
       similarity: best.confidence,
       knownClauseId: null,
       platform: null,
       recordedAt: null,
-    };
+    }, polarity ?? 'practice');
   }
 
   /** Every provision type scored for the clause, best first (the evaluation reads the whole list). */
@@ -236,10 +240,11 @@ export class ProvisionMatcher {
     match: 'exact' | 'changed',
     similarity: number,
     extra: { via?: ExactVia; diff?: DiffOp[] },
+    polarity: ProvisionMatch['polarity'] = known.polarity,
   ): ProvisionMatch | null {
     const type = this.types.get(known.provisionType);
     if (type === undefined) return null;
-    return {
+    return withPolarity({
       ...this.typeFields(type, known.platform),
       match,
       similarity: Math.round(similarity * 1000) / 1000,
@@ -247,8 +252,13 @@ export class ProvisionMatcher {
       platform: known.platform,
       recordedAt: known.recordedAt,
       ...extra,
-    };
+    }, polarity);
   }
+}
+
+/** A promise carries no severity: it is what the company says it does not do. */
+function withPolarity<T extends Omit<ProvisionMatch, 'polarity'>>(match: T, polarity: ProvisionMatch['polarity']): T & Pick<ProvisionMatch, 'polarity'> {
+  return { ...match, polarity, severity: polarity === 'promise' ? null : match.severity };
 }
 
 /** Whether the normalized `passage` is in the page text, overlapping the clause's span. */

@@ -2,7 +2,7 @@ import { analyzeByRules, type AnalyzeInput } from '../../engine/analyze';
 import type { AnalyzedClause } from '../../engine/model/analysis';
 import { loadDocumentFile } from '../cli/load-document';
 import { locateQuote } from '../eval/score';
-import { unitEvidenceOf, unitFeatures, type UnitEvidence } from '../../engine/learned/features';
+import { documentFeatures, unitEvidenceOf, type UnitEvidence } from '../../engine/learned/features';
 import { EXCEPTION_KINDS } from '../../engine/learned/model';
 import { learningUnits, type Unit } from '../../engine/learned/units';
 import type { LabelFile } from './labels';
@@ -70,11 +70,12 @@ export async function documentData(labels: LabelFile, path: string, split: 'dev'
     const span = locateQuote(text, repeat.sentence.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/\*\*|__/g, ''));
     return span === null ? [] : [span];
   });
+  const features = documentFeatures(units, evidence);
   const examples = units.map((unit, i): Example => {
     const inside = located.filter((label) => overlaps(label, unit));
     const exception = inside.find((label) => label.type === 'exception');
     return {
-      features: unitFeatures(units, evidence, i),
+      features: features[i]!,
       y: [Number(inside.some((l) => l.type === 'opt-out')), Number(exception !== undefined), Number(inside.some((l) => l.type === 'promise'))],
       kind: exception?.kind === undefined ? -1 : EXCEPTION_KINDS.indexOf(exception.kind as never),
     };

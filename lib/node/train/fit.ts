@@ -25,11 +25,14 @@ export const DEFAULT_FIT: FitOptions = {
   epochs: 14,
   learningRate: 0.25,
   l2: 1e-6,
-  lexicalL2: 3e-3,
-  minDocuments: 2,
+  lexicalL2: 3e-2,
+  minDocuments: 4,
   positiveWeight: [3, 4, 3],
-  prune: 0.004,
+  prune: 0.15,
 };
+
+/** Word, word-pair and stem features take the stronger lexical L2. */
+const LEXICAL = /^[wbs]:/;
 
 /** Mulberry32: a small seeded generator, enough for shuffling. */
 export function seededRandom(seed: number): () => number {
@@ -62,51 +65,57 @@ export function fit(documents: Array<{ document: string; examples: Example[] }>,
       ids.push(id);
       values.push(example.values?.[i] ?? 1);
     });
-    return { ids, values, y: example.y, kind: example.kind };
+    return { ids: Int32Array.from(ids), values: Float64Array.from(values), y: example.y, kind: example.kind };
   });
   const lexical = new Uint8Array(index.size);
-  for (const [feature, id] of index) lexical[id] = /^[wbs]:/.test(feature) ? 1 : 0;
+  for (const [feature, id] of index) lexical[id] = LEXICAL.test(feature) ? 1 : 0;
   const weights = new Float64Array(index.size * WIDTH);
   const squares = new Float64Array(index.size * WIDTH).fill(1e-8);
   const random = seededRandom(options.seed);
   const order = rows.map((_, i) => i);
   const kinds = EXCEPTION_KINDS.length;
+  const { learningRate, lexicalL2, l2 } = options;
   const step = (id: number, k: number, gradient: number) => {
     const at = id * WIDTH + k;
-    const g = gradient + (lexical[id] ? options.lexicalL2 : options.l2) * weights[at]!;
+    const g = gradient + (lexical[id] ? lexicalL2 : l2) * weights[at]!;
     squares[at]! += g * g;
-    weights[at]! -= (options.learningRate * g) / Math.sqrt(squares[at]!);
+    weights[at]! -= (learningRate * g) / Math.sqrt(squares[at]!);
   };
+  const sums = new Float64Array(kinds);
+  const exps = new Float64Array(kinds);
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
     for (const r of order) {
-      const row = rows[r]!;
+      const { ids, values, y } = rows[r]!;
+      const n = ids.length;
       for (let h = 0; h < HEADS.length; h++) {
         let sum = 0;
-        row.ids.forEach((id, i) => { sum += weights[id * WIDTH + h]! * row.values[i]!; });
+        for (let i = 0; i < n; i++) sum += weights[ids[i]! * WIDTH + h]! * values[i]!;
         const p = 1 / (1 + Math.exp(-sum));
-        const target = row.y[h]!;
+        const target = y[h]!;
         const gradient = (p - target) * (target === 1 ? options.positiveWeight[h]! : 1);
-        row.ids.forEach((id, i) => step(id, h, gradient * row.values[i]!));
+        for (let i = 0; i < n; i++) step(ids[i]!, h, gradient * values[i]!);
       }
-      if (row.kind < 0) continue;
-      const sums = new Array<number>(kinds).fill(0);
-      row.ids.forEach((id, i) => { for (let k = 0; k < kinds; k++) sums[k]! += weights[id * WIDTH + HEADS.length + k]! * row.values[i]!; });
-      const max = Math.max(...sums);
-      const exps = sums.map((s) => Math.exp(s - max));
-      const total = exps.reduce((a, b) => a + b, 0);
+      const kind = rows[r]!.kind;
+      if (kind < 0) continue;
+      sums.fill(0);
+      for (let i = 0; i < n; i++) for (let k = 0; k < kinds; k++) sums[k]! += weights[ids[i]! * WIDTH + HEADS.length + k]! * values[i]!;
+      let max = -Infinity;
+      for (let k = 0; k < kinds; k++) max = Math.max(max, sums[k]!);
+      let total = 0;
+      for (let k = 0; k < kinds; k++) { exps[k] = Math.exp(sums[k]! - max); total += exps[k]!; }
       for (let k = 0; k < kinds; k++) {
-        const gradient = exps[k]! / total - (k === row.kind ? 1 : 0);
-        row.ids.forEach((id, i) => step(id, HEADS.length + k, gradient * row.values[i]!));
+        const gradient = exps[k]! / total - (k === kind ? 1 : 0);
+        for (let i = 0; i < n; i++) step(ids[i]!, HEADS.length + k, gradient * values[i]!);
       }
     }
   }
   const table = new Map<string, number[]>();
   for (const [feature, id] of index) {
-    const vector = Array.from(weights.subarray(id * WIDTH, (id + 1) * WIDTH), (w) => Math.round(w * 1000) / 1000);
+    const vector = Array.from(weights.subarray(id * WIDTH, (id + 1) * WIDTH), (w) => Math.round(w * 100) / 100);
     if (vector.some((w) => Math.abs(w) >= options.prune)) table.set(feature, vector.map((w) => (Math.abs(w) >= options.prune ? w : 0)));
   }
   return table;
