@@ -150,7 +150,7 @@ function throughput(): void {
     .join('\n');
   const bytes = input.split('\n').reduce((sum, line) => sum + Buffer.byteLength((JSON.parse(line) as { text: string }).text), 0);
   const started = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'lib', 'cli', 'main.ts'), '--jsonl', '--stats'], { input, maxBuffer: 1 << 30, cwd: ROOT });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'lib', 'node', 'cli', 'main.ts'), '--jsonl', '--stats'], { input, maxBuffer: 1 << 30, cwd: ROOT });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const outputLines = run.stdout.toString().split('\n').filter(Boolean).length;
   const analysis = /in ([\d.]+) s of analysis/.exec(run.stderr.toString());

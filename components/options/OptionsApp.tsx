@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { TOPIC_NAMES, TOPICS, type Topic } from '../../lib/engine/model/topics';
-import { SettingsReplySchema, type Settings } from '../../lib/extension/settings/settings';
+import type { Settings } from '../../lib/extension/settings/settings';
+import { SettingsReplySchema } from '../../lib/extension/messages/replies';
 import { browserSettingsApi, type SettingsApi } from './api';
 
 /**

@@ -2,9 +2,9 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { AnnotatedDocument } from '../../lib/document/schema';
 import { TabStateSchema, type TabState } from '../../lib/extension/messages/tab-state';
 import type { DocumentChanges } from '../../lib/document/history/schema';
-import { browserApi, type PopupApi } from './api';
+import { browserApi, browserHistoryApi, type PopupApi } from './api';
 import { ChangesView } from './ChangesView';
-import { browserHistoryApi, HistoryView, type HistoryApi } from './HistoryView';
+import { HistoryView, type HistoryApi } from './HistoryView';
 import { ClauseList } from './ClauseList';
 import { ExportBar } from './ExportBar';
 import {

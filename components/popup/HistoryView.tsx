@@ -1,13 +1,7 @@
 import type { CSSProperties } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { browser } from 'wxt/browser';
-import type { BackgroundRequest } from '../../lib/extension/messages/protocol';
-import {
-  HistoryDetailReplySchema,
-  HistoryListReplySchema,
-  type HistoryDetail,
-  type HistoryEntry,
-} from '../../lib/document/history/schema';
+import type { HistoryEntry } from '../../lib/document/history/schema';
+import { HistoryDetailReplySchema, HistoryListReplySchema, type HistoryDetail } from '../../lib/extension/messages/replies';
 import { ChangesView } from './ChangesView';
 import { CheckIcon, CrossIcon } from './Icons';
 import { NothingFoundView } from './StateViews';
@@ -26,17 +20,6 @@ export interface HistoryApi {
   deleteAllData(): Promise<unknown>;
   openOptions(): Promise<void>;
 }
-
-function send(request: BackgroundRequest): Promise<unknown> {
-  return browser.runtime.sendMessage(request) as Promise<unknown>;
-}
-
-export const browserHistoryApi: HistoryApi = {
-  listHistory: () => send({ type: 'list-history' }),
-  getHistoryEntry: (id) => send({ type: 'get-history-entry', id }),
-  deleteAllData: () => send({ type: 'delete-all-data' }),
-  openOptions: () => browser.runtime.openOptionsPage(),
-};
 
 type Load<T> = { kind: 'loading' } | { kind: 'error'; reason: string } | { kind: 'ready'; value: T };
 
