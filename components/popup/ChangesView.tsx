@@ -2,6 +2,7 @@ import type { CSSProperties } from 'preact';
 import type { ClauseBrief, DiffPart, DocumentChanges } from '../../lib/document/history/schema';
 import { WarningIcon } from './Icons';
 import { topicName } from './words';
+import { plural } from '../../lib/engine/text/format';
 
 /**
  * "Changed since your last visit": the clauses added, removed and reworded since the page was last analysed, the
@@ -72,9 +73,6 @@ export function WordDiff({ parts }: { parts: readonly DiffPart[] }) {
   );
 }
 
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
 
 function More({ count }: { count: number }) {
   return count > 0 ? <p class="muted">{`…and ${count} more.`}</p> : null;

@@ -6,6 +6,7 @@ import { ChangesView } from './ChangesView';
 import { CheckIcon, CrossIcon } from './Icons';
 import { NothingFoundView } from './StateViews';
 import { Summary } from './Summary';
+import { errorText, plural } from '../../lib/engine/text/format';
 
 /**
  * The history: every analysis stored on this computer, newest first; one opens read-only (its summary and what had
@@ -23,18 +24,12 @@ export interface HistoryApi {
 
 type Load<T> = { kind: 'loading' } | { kind: 'error'; reason: string } | { kind: 'ready'; value: T };
 
-function reason(error: unknown): string {
-  return error instanceof Error && error.message ? error.message : String(error);
-}
 
 function replyError(reply: unknown): string {
   const error = (reply as { error?: unknown } | null)?.error;
   return typeof error === 'string' ? error : "the background's answer could not be read";
 }
 
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
 
 const entryButtonStyle: CSSProperties = {
   display: 'block',
@@ -104,7 +99,7 @@ function DeleteAll({ onDeleted, api }: { onDeleted: () => void; api: HistoryApi 
       setOutcome({ ok: true, text: 'All stored data deleted. Settings are back to their defaults.' });
       onDeleted();
     } catch (error) {
-      setOutcome({ ok: false, text: `Couldn't delete: ${reason(error)}` });
+      setOutcome({ ok: false, text: `Couldn't delete: ${errorText(error)}` });
     }
   }
 
@@ -167,7 +162,7 @@ export function HistoryView({ api }: { api: HistoryApi }) {
         const parsed = HistoryListReplySchema.safeParse(reply);
         next = parsed.success ? { kind: 'ready', value: parsed.data.entries } : { kind: 'error', reason: replyError(reply) };
       } catch (error) {
-        next = { kind: 'error', reason: reason(error) };
+        next = { kind: 'error', reason: errorText(error) };
       }
       if (alive) setList(next);
     })();
@@ -184,7 +179,7 @@ export function HistoryView({ api }: { api: HistoryApi }) {
       const parsed = HistoryDetailReplySchema.safeParse(reply);
       setOpen(parsed.success ? { kind: 'ready', value: parsed.data } : { kind: 'error', reason: replyError(reply) });
     } catch (error) {
-      setOpen({ kind: 'error', reason: reason(error) });
+      setOpen({ kind: 'error', reason: errorText(error) });
     }
   }
 

@@ -2,6 +2,7 @@ import type { AnnotatedDocument } from '../../lib/document/schema';
 import type { Severity } from '../../lib/document/schema';
 import { CheckIcon, CrossIcon, WarningIcon } from './Icons';
 import { REGIME_WORDS, SEVERITY_WORDS, topicName } from './words';
+import { plural } from '../../lib/engine/text/format';
 
 type TopicSummary = AnnotatedDocument['summary']['topics'][number];
 
@@ -9,9 +10,6 @@ export function SeverityBadge({ severity }: { severity: Severity }) {
   return <span class={`severity severity-${severity}`}>{SEVERITY_WORDS[severity]}</span>;
 }
 
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
 
 function TopicBlock({ topic, index }: { topic: TopicSummary; index: number }) {
   const headingId = `topic-${index}-title`;

@@ -1,4 +1,5 @@
 import type { ExportedClause, ProvisionMatch } from '../../lib/document/schema';
+import { capitalize } from '../../lib/engine/text/format';
 import type { Severity } from '../../lib/document/schema';
 import { MECHANISM_NAMES, TOPIC_NAMES, type DefaultRegime, type Topic } from '../../lib/engine/model/topics';
 
@@ -24,12 +25,9 @@ export const REGIME_WORDS: Record<DefaultRegime, string | null> = {
   unknown: null,
 };
 
-export function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
 
 export function topicName(topic: Topic): string {
-  return capitalise(TOPIC_NAMES[topic]);
+  return capitalize(TOPIC_NAMES[topic]);
 }
 
 /** "Opt out in your account settings: Settings > Privacy" */

@@ -1,7 +1,7 @@
 import type { ExportedClause, Summary } from './schema';
 import type { Severity } from './schema';
 import { MECHANISM_NAMES, TOPIC_NAMES, type DefaultRegime, type Topic } from '../engine/model/topics';
-import { capitalize } from '../engine/classify/plain';
+import { capitalize } from '../engine/text/format';
 
 /**
  * The popup's summary: for each topic on the page, whether it happens by default, whether and how you can opt out,

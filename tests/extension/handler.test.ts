@@ -6,8 +6,7 @@ import { createMessageHandler, tabState, type MessageSender, type Reply } from '
 import { ClausemarkDatabase } from '../../lib/extension/db/database';
 import { bundledMatcher } from '../../lib/knowledge/dataset/load';
 import { EXT_ID, EXT_ORIGIN, stateOf, useHandlerHarness, type Harness } from '../support/handler-harness';
-import { analyze } from '../../lib/engine/analyze';
-import { buildAnnotatedDocument } from '../../lib/document/build';
+import { annotate } from '../../lib/pipeline';
 import { AnnotatedDocumentSchema, type AnnotatedDocument } from '../../lib/document/schema';
 import { TabStateSchema, type TabState } from '../../lib/extension/messages/tab-state';
 import { loadDocumentFile } from '../../lib/node/cli/load-document';
@@ -31,9 +30,8 @@ let cliDocument: AnnotatedDocument;
 beforeAll(async () => {
   const { title, extraction } = await loadDocumentFile(FIXTURE);
   pageText = extraction.text;
-  plainDocument = await buildAnnotatedDocument({
-    text: extraction.text,
-    clauses: analyze(extraction),
+  plainDocument = await annotate({
+    extraction: extraction,
     url: POLICY_URL,
     title,
     looksLikePolicy: true,

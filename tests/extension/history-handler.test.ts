@@ -7,9 +7,8 @@ import { CHANGED_BADGE, createMessageHandler, type MessageSender } from '../../l
 import { ClausemarkDatabase } from '../../lib/extension/db/database';
 import { bundledMatcher } from '../../lib/knowledge/dataset/load';
 import { EXT_ID, EXT_ORIGIN, stateOf, useHandlerHarness, type Harness } from '../support/handler-harness';
-import { analyze } from '../../lib/engine/analyze';
 import { documentFromSource } from '../../lib/node/cli/load-document';
-import { buildAnnotatedDocument } from '../../lib/document/build';
+import { annotate as runPipeline } from '../../lib/pipeline';
 import type { AnnotatedDocument } from '../../lib/document/schema';
 import { diffAsText } from '../../lib/document/history/compare';
 import { HistoryDetailReplySchema, HistoryListReplySchema } from '../../lib/extension/messages/replies';
@@ -34,9 +33,8 @@ const REWORDED_ADS = 'and we will honor global privacy controls where the law re
 
 async function annotate(markdown: string, analyzedAt: string, url = POLICY_URL): Promise<AnnotatedDocument> {
   const { title, extraction } = documentFromSource(markdown, '.md', 'Privacy Policy');
-  return buildAnnotatedDocument({
-    text: extraction.text,
-    clauses: analyze(extraction),
+  return runPipeline({
+    extraction: extraction,
     url,
     title,
     looksLikePolicy: true,

@@ -8,9 +8,8 @@ import {
   upgradeAnalysisToV2,
   type StoredAnalysis,
 } from '../../lib/extension/db/database';
-import { analyze } from '../../lib/engine/analyze';
 import { extractFromPlainText } from '../../lib/engine/extract/plain-text';
-import { buildAnnotatedDocument } from '../../lib/document/build';
+import { annotate } from '../../lib/pipeline';
 import type { AnnotatedDocument } from '../../lib/document/schema';
 import { diffAsText } from '../../lib/document/history/compare';
 import { DocumentChangesSchema } from '../../lib/document/history/schema';
@@ -33,9 +32,8 @@ const FIRST =
 const SECOND = FIRST.replace('30 days', '90 days');
 
 async function annotated(text: string, url: string, analyzedAt: string): Promise<AnnotatedDocument> {
-  return buildAnnotatedDocument({
-    text,
-    clauses: analyze(extractFromPlainText(text)),
+  return annotate({
+    extraction: extractFromPlainText(text),
     url,
     title: 'Privacy Policy',
     looksLikePolicy: true,

@@ -4,13 +4,14 @@ import type { BackgroundMessage } from '../messages/client';
 import { AnnotatedDocumentSchema, type AnnotatedDocument } from '../../document/schema';
 import type { TabState } from '../messages/tab-state';
 import type { ClausemarkDatabase, TabRecord } from '../db/database';
-import { withProvisions } from '../../knowledge/match/apply';
+import { completeDocument } from '../../pipeline';
 import type { ProvisionMatcher } from '../../knowledge/match/matcher';
 import { compareAnalyses } from '../../document/history/compare';
 import { pageAddress, toHistoryEntry } from '../../document/history/entry';
 import type { DocumentChanges, HistoryEntry } from '../../document/history/schema';
 import { loadSettings, saveSettings } from '../settings/store';
 import type { Settings } from '../settings/settings';
+import { errorText, plural } from '../../engine/text/format';
 
 /**
  * The background worker's message handling, with its browser dependencies passed in so tests drive it with a fake
@@ -42,9 +43,6 @@ export const HISTORY_LIMIT = 500;
 /** The badge when the page changed since the last visit (its title says so in words). */
 export const CHANGED_BADGE = 'Δ';
 
-function plural(count: number, one: string): string {
-  return `${count} ${one}${count === 1 ? '' : 's'}`;
-}
 
 /** Badge text and title for a finished analysis. */
 export function badgeFor(document: AnnotatedDocument, changes: DocumentChanges | null): { text: string; title: string } {
@@ -100,7 +98,7 @@ export function createMessageHandler(deps: BackgroundDeps) {
         return reject(reason);
       }
       const text = message.text !== undefined && message.text.length === checked.data.document.textLength ? message.text : undefined;
-      const document = withProvisions(checked.data, deps.matcher(), text);
+      const document = completeDocument(checked.data, deps.matcher(), text);
       const url = pageAddress(document.document.url);
       // Compare with the page's last visit, then store this one: one transaction, so two tabs of one page
       // cannot both compare against the same older visit.
@@ -190,9 +188,6 @@ export function createMessageHandler(deps: BackgroundDeps) {
   };
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 export async function tabState(db: ClausemarkDatabase, tabId: number): Promise<TabState> {
   const record = await db.tabs.get(tabId);
