@@ -16,6 +16,9 @@ export const EXTENSION_PAGES_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** The mark (public/icon/clausemark.svg: a page with one line underlined as an opt-out, one wavy as its exception). */
+const ICONS = { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 128: 'icon/128.png' };
+
 /** Exactly these permissions; each is justified in docs/permissions.md. */
 // No `storage`: analyses, history and settings live in the extension's own IndexedDB, which needs no permission.
 export const PERMISSIONS = ['activeTab', 'scripting'];
@@ -80,7 +83,8 @@ export default defineConfig({
     // Automatic mode only, granted from the popup's button; lib/extension/background/automatic-mode.ts registers the content
     // script while it is granted.
     optional_host_permissions: [...AUTOMATIC_ORIGINS],
-    action: { default_title: 'Clausemark' },
+    icons: ICONS,
+    action: { default_title: 'Clausemark', default_icon: ICONS },
     content_security_policy: { extension_pages: EXTENSION_PAGES_CSP },
     ...(browser === 'firefox'
       ? {

@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { TOPIC_NAMES, TOPICS, type Topic } from '../../lib/engine/model/topics';
-import { SettingsReplySchema, type Settings } from '../../lib/extension/settings/settings';
+import type { Settings } from '../../lib/extension/settings/settings';
+import { SettingsReplySchema } from '../../lib/extension/messages/replies';
 import { browserSettingsApi, type SettingsApi } from './api';
+import { capitalize, errorText } from '../../lib/engine/text/format';
 
 /**
  * The options page: automatic reading on or off, which topics are painted on the page, and the high-contrast
@@ -16,18 +18,12 @@ import { browserSettingsApi, type SettingsApi } from './api';
 
 type Status = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { kind: 'error'; text: string };
 
-function reason(error: unknown): string {
-  return error instanceof Error && error.message ? error.message : String(error);
-}
 
 function replyError(reply: unknown): string {
   const error = (reply as { error?: unknown } | null)?.error;
   return typeof error === 'string' ? error : "Clausemark's background sent an answer this page couldn't read";
 }
 
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
 
 /** What the highlight looks like on a page, drawn with ordinary CSS (options.css) so both styles can be compared. */
 function Preview({ highContrast }: { highContrast: boolean }) {
@@ -77,7 +73,7 @@ export function OptionsApp({ api = browserSettingsApi }: { api?: SettingsApi }) 
         setAccess(granted);
         setAccessNote(granted ? '' : 'Access not granted: pages are read only when you ask.');
       },
-      (error: unknown) => setAccessNote(`The browser refused: ${reason(error)}`),
+      (error: unknown) => setAccessNote(`The browser refused: ${errorText(error)}`),
     );
   }
 
@@ -91,7 +87,7 @@ export function OptionsApp({ api = browserSettingsApi }: { api?: SettingsApi }) 
         if (parsed.success) setSettings(parsed.data.settings);
         else setLoadError(replyError(reply));
       } catch (error) {
-        if (alive) setLoadError(reason(error));
+        if (alive) setLoadError(errorText(error));
       }
     })();
     return () => {
@@ -111,7 +107,7 @@ export function OptionsApp({ api = browserSettingsApi }: { api?: SettingsApi }) 
           ? { kind: 'saved' }
           : { kind: 'error', text: `Not saved: ${replyError(reply)}` };
       } catch (error) {
-        outcome = { kind: 'error', text: `Not saved: ${reason(error)}` };
+        outcome = { kind: 'error', text: `Not saved: ${errorText(error)}` };
       }
       // A failure always shows; "Saved" waits for the last change in flight.
       if (outcome.kind === 'error' || mine === latest.current) setStatus(outcome);
@@ -216,7 +212,7 @@ export function OptionsApp({ api = browserSettingsApi }: { api?: SettingsApi }) 
                 checked={!hidden.has(topic)}
                 onChange={(event) => setTopic(topic, event.currentTarget.checked)}
               />
-              <label for={`topic-${topic}`}>{capitalise(TOPIC_NAMES[topic])}</label>
+              <label for={`topic-${topic}`}>{capitalize(TOPIC_NAMES[topic])}</label>
             </div>
           ))}
         </fieldset>

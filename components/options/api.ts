@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { AUTOMATIC_ORIGINS } from '../../lib/extension/background/automatic-mode';
-import type { BackgroundRequest } from '../../lib/extension/messages/protocol';
+import { pageClient } from '../../lib/extension/messages/browser-client';
 import type { Settings } from '../../lib/extension/settings/settings';
 
 /**
@@ -21,15 +21,11 @@ export interface SettingsApi {
   onHostAccessChange?(callback: () => void): () => void;
 }
 
-function send(request: BackgroundRequest): Promise<unknown> {
-  return browser.runtime.sendMessage(request) as Promise<unknown>;
-}
-
 const origins = () => ({ origins: [...AUTOMATIC_ORIGINS] });
 
 export const browserSettingsApi: SettingsApi = {
-  getSettings: () => send({ type: 'get-settings' }),
-  setSettings: (settings) => send({ type: 'set-settings', settings }),
+  getSettings: () => pageClient.send({ type: 'get-settings' }),
+  setSettings: (settings) => pageClient.send({ type: 'set-settings', settings }),
   hostAccess: () => browser.permissions.contains(origins()),
   requestHostAccess: () => browser.permissions.request(origins()),
   onHostAccessChange: (callback) => {

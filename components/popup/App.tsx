@@ -2,9 +2,9 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { AnnotatedDocument } from '../../lib/document/schema';
 import { TabStateSchema, type TabState } from '../../lib/extension/messages/tab-state';
 import type { DocumentChanges } from '../../lib/document/history/schema';
-import { browserApi, type PopupApi } from './api';
+import { browserApi, browserHistoryApi, type PopupApi } from './api';
 import { ChangesView } from './ChangesView';
-import { browserHistoryApi, HistoryView, type HistoryApi } from './HistoryView';
+import { HistoryView, type HistoryApi } from './HistoryView';
 import { ClauseList } from './ClauseList';
 import { ExportBar } from './ExportBar';
 import {
@@ -19,6 +19,7 @@ import {
   RestrictedView,
 } from './StateViews';
 import { Summary } from './Summary';
+import { errorText } from '../../lib/engine/text/format';
 
 /** While the page is being read, ask the background for news this often. */
 export const POLL_MS = 400;
@@ -35,9 +36,6 @@ type Screen = 'tab' | 'history';
 /** Set when the person asks for an analysis, cleared once the background shows it running or finished. */
 type Awaiting = { since: number; staleStatus: TabState['status'] };
 
-function reason(error: unknown): string {
-  return error instanceof Error && error.message ? error.message : String(error);
-}
 
 const UNREADABLE_REPLY =
   "Clausemark's background sent an answer the popup couldn't read. Reload the page and try again.";
@@ -155,7 +153,7 @@ export function App({
         const parsed = TabStateSchema.safeParse(await api.getTabState(id));
         next = parsed.success ? parsed.data : { status: 'error', reason: UNREADABLE_REPLY };
       } catch (error) {
-        next = { status: 'error', reason: `Couldn't reach Clausemark's background: ${reason(error)}` };
+        next = { status: 'error', reason: `Couldn't reach Clausemark's background: ${errorText(error)}` };
       }
       if (!alive.current || gen !== generation.current) return;
 
@@ -188,7 +186,7 @@ export function App({
       try {
         id = await api.getActiveTabId();
       } catch (error) {
-        if (alive.current) setView({ kind: 'state', state: { status: 'error', reason: reason(error) } });
+        if (alive.current) setView({ kind: 'state', state: { status: 'error', reason: errorText(error) } });
         return;
       }
       if (!alive.current) return;
@@ -232,7 +230,7 @@ export function App({
       awaiting.current = null;
       setView({
         kind: 'state',
-        state: { status: 'error', reason: `Clausemark couldn't start on this page: ${reason(error)}` },
+        state: { status: 'error', reason: `Clausemark couldn't start on this page: ${errorText(error)}` },
       });
     }
   }

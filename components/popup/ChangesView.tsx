@@ -1,29 +1,19 @@
 import type { CSSProperties } from 'preact';
 import type { ClauseBrief, DiffPart, DocumentChanges } from '../../lib/document/history/schema';
 import { WarningIcon } from './Icons';
+import { Deleted, Inserted, WordDiff } from '../WordDiff';
 import { topicName } from './words';
+import { plural } from '../../lib/engine/text/format';
 
 /**
  * "Changed since your last visit": the clauses added, removed and reworded since the page was last analysed, the
  * rewording as a word diff. Deleted words are struck through and inserted ones underlined, and each carries words
- * for screen readers ("removed:", "added:"), so the diff never depends on colour. Styles sit inline and use the
- * popup's colour variables, so light and dark mode both hold.
+ * for screen readers ("removed:", "added:"), so the diff never depends on colour. The diff is components/WordDiff.tsx.
  */
 
 /** At most this many clauses per kind; the rest are counted. */
 const SHOWN_PER_KIND = 20;
 
-const visuallyHidden: CSSProperties = {
-  position: 'absolute',
-  width: '1px',
-  height: '1px',
-  margin: '-1px',
-  padding: 0,
-  overflow: 'hidden',
-  clip: 'rect(0 0 0 0)',
-  whiteSpace: 'nowrap',
-  border: 0,
-};
 const panelStyle: CSSProperties = {
   background: 'var(--surface)',
   border: '1px solid var(--border)',
@@ -32,49 +22,9 @@ const panelStyle: CSSProperties = {
   padding: '10px 12px',
   marginBottom: '16px',
 };
-const deletedStyle: CSSProperties = { textDecoration: 'line-through', textDecorationThickness: '2px', color: 'var(--fail)' };
-const insertedStyle: CSSProperties = { textDecoration: 'underline', textDecorationThickness: '2px', color: 'var(--ok)', fontWeight: 600 };
 const kindHeadingStyle: CSSProperties = { fontSize: '13px', margin: '12px 0 6px' };
 
-export function Deleted({ text }: { text: string }) {
-  return (
-    <del style={deletedStyle}>
-      <span style={visuallyHidden}>[removed: </span>
-      {text}
-      <span style={visuallyHidden}>]</span>
-    </del>
-  );
-}
 
-export function Inserted({ text }: { text: string }) {
-  return (
-    <ins style={insertedStyle}>
-      <span style={visuallyHidden}>[added: </span>
-      {text}
-      <span style={visuallyHidden}>]</span>
-    </ins>
-  );
-}
-
-export function WordDiff({ parts }: { parts: readonly DiffPart[] }) {
-  return (
-    <>
-      {parts.map((part, i) =>
-        part.kind === 'deleted' ? (
-          <Deleted key={i} text={part.text} />
-        ) : part.kind === 'inserted' ? (
-          <Inserted key={i} text={part.text} />
-        ) : (
-          <span key={i}>{part.text}</span>
-        ),
-      )}
-    </>
-  );
-}
-
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
 
 function More({ count }: { count: number }) {
   return count > 0 ? <p class="muted">{`…and ${count} more.`}</p> : null;

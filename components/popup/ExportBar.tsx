@@ -2,15 +2,13 @@ import { useState } from 'preact/hooks';
 import type { AnnotatedDocument } from '../../lib/document/schema';
 import { EXPORT_FORMAT_IDS, EXPORT_FORMATS, formatFileName, isExportFormatId, type ExportFormat, type ExportFormatId } from '../../lib/export';
 import { CheckIcon, CrossIcon } from './Icons';
+import { errorText } from '../../lib/engine/text/format';
 
 type Outcome = { ok: boolean; text: string };
 
 /** How long the object URL lives after the click: long enough for the browser to start the download. */
 const REVOKE_AFTER_MS = 10_000;
 
-function reason(error: unknown): string {
-  return error instanceof Error && error.message ? error.message : 'unknown error';
-}
 
 function download(doc: AnnotatedDocument, format: ExportFormat): string {
   const fileName = formatFileName(doc, format.id);
@@ -54,7 +52,7 @@ export function ExportBar({ doc }: { doc: AnnotatedDocument }) {
       const fileName = download(doc, format);
       setOutcome({ ok: true, text: `Saved as ${fileName}` });
     } catch (error) {
-      setOutcome({ ok: false, text: `Couldn't save the file: ${reason(error)}` });
+      setOutcome({ ok: false, text: `Couldn't save the file: ${errorText(error, 'unknown error')}` });
     }
   }
 
@@ -63,7 +61,7 @@ export function ExportBar({ doc }: { doc: AnnotatedDocument }) {
       await copy(doc, format);
       setOutcome({ ok: true, text: `Copied the ${format.label} to the clipboard` });
     } catch (error) {
-      setOutcome({ ok: false, text: `Couldn't copy: ${reason(error)}` });
+      setOutcome({ ok: false, text: `Couldn't copy: ${errorText(error, 'unknown error')}` });
     }
   }
 

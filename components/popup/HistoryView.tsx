@@ -1,17 +1,12 @@
 import type { CSSProperties } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { browser } from 'wxt/browser';
-import type { BackgroundRequest } from '../../lib/extension/messages/protocol';
-import {
-  HistoryDetailReplySchema,
-  HistoryListReplySchema,
-  type HistoryDetail,
-  type HistoryEntry,
-} from '../../lib/document/history/schema';
+import type { HistoryEntry } from '../../lib/document/history/schema';
+import { HistoryDetailReplySchema, HistoryListReplySchema, type HistoryDetail } from '../../lib/extension/messages/replies';
 import { ChangesView } from './ChangesView';
 import { CheckIcon, CrossIcon } from './Icons';
 import { NothingFoundView } from './StateViews';
 import { Summary } from './Summary';
+import { errorText, plural } from '../../lib/engine/text/format';
 
 /**
  * The history: every analysis stored on this computer, newest first; one opens read-only (its summary and what had
@@ -27,31 +22,14 @@ export interface HistoryApi {
   openOptions(): Promise<void>;
 }
 
-function send(request: BackgroundRequest): Promise<unknown> {
-  return browser.runtime.sendMessage(request) as Promise<unknown>;
-}
-
-export const browserHistoryApi: HistoryApi = {
-  listHistory: () => send({ type: 'list-history' }),
-  getHistoryEntry: (id) => send({ type: 'get-history-entry', id }),
-  deleteAllData: () => send({ type: 'delete-all-data' }),
-  openOptions: () => browser.runtime.openOptionsPage(),
-};
-
 type Load<T> = { kind: 'loading' } | { kind: 'error'; reason: string } | { kind: 'ready'; value: T };
 
-function reason(error: unknown): string {
-  return error instanceof Error && error.message ? error.message : String(error);
-}
 
 function replyError(reply: unknown): string {
   const error = (reply as { error?: unknown } | null)?.error;
   return typeof error === 'string' ? error : "the background's answer could not be read";
 }
 
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
 
 const entryButtonStyle: CSSProperties = {
   display: 'block',
@@ -121,7 +99,7 @@ function DeleteAll({ onDeleted, api }: { onDeleted: () => void; api: HistoryApi 
       setOutcome({ ok: true, text: 'All stored data deleted. Settings are back to their defaults.' });
       onDeleted();
     } catch (error) {
-      setOutcome({ ok: false, text: `Couldn't delete: ${reason(error)}` });
+      setOutcome({ ok: false, text: `Couldn't delete: ${errorText(error)}` });
     }
   }
 
@@ -184,7 +162,7 @@ export function HistoryView({ api }: { api: HistoryApi }) {
         const parsed = HistoryListReplySchema.safeParse(reply);
         next = parsed.success ? { kind: 'ready', value: parsed.data.entries } : { kind: 'error', reason: replyError(reply) };
       } catch (error) {
-        next = { kind: 'error', reason: reason(error) };
+        next = { kind: 'error', reason: errorText(error) };
       }
       if (alive) setList(next);
     })();
@@ -201,7 +179,7 @@ export function HistoryView({ api }: { api: HistoryApi }) {
       const parsed = HistoryDetailReplySchema.safeParse(reply);
       setOpen(parsed.success ? { kind: 'ready', value: parsed.data } : { kind: 'error', reason: replyError(reply) });
     } catch (error) {
-      setOpen({ kind: 'error', reason: reason(error) });
+      setOpen({ kind: 'error', reason: errorText(error) });
     }
   }
 

@@ -1,4 +1,4 @@
-import { Fragment } from 'preact';
+import { partsOfOps, WordDiff } from '../WordDiff';
 import type { ProvisionMatch } from '../../lib/document/schema';
 import { SeverityBadge } from './Summary';
 import { matchWords } from './words';
@@ -10,18 +10,6 @@ import { matchWords } from './words';
  * background puts it there), so the popup carries no dataset. Text only.
  */
 
-/** Read aloud, not shown: marks the start of an insertion or deletion for screen readers. */
-const HIDDEN = {
-  position: 'absolute',
-  width: '1px',
-  height: '1px',
-  overflow: 'hidden',
-  clip: 'rect(0 0 0 0)',
-  whiteSpace: 'nowrap',
-} as const;
-/** Underline and strike-through carry the meaning; colour only repeats it. */
-const INSERTED = { textDecoration: 'underline', textDecorationThickness: '2px', color: 'var(--ok)', fontWeight: 600 } as const;
-const DELETED = { textDecoration: 'line-through', textDecorationThickness: '2px', color: 'var(--fail)' } as const;
 const SECTION = { margin: '6px 0 2px', fontSize: '12px', fontWeight: 600 } as const;
 const LIST = { listStyle: 'disc', paddingLeft: '18px', fontSize: '12px' } as const;
 
@@ -33,33 +21,13 @@ function Diff({ diff, recordedAt }: { diff: NonNullable<ProvisionMatch['diff']>;
       <summary>{`What changed (${changed} ${changed === 1 ? 'edit' : 'edits'})`}</summary>
       <p class="muted" style={{ fontSize: '12px' }}>
         {`Compared with the text recorded${recordedAt ? ` on ${recordedAt}` : ''}: `}
-        <ins style={INSERTED}>underlined</ins>
+        <ins class="diff-ins">underlined</ins>
         {' words are new, '}
-        <del style={DELETED}>struck-through</del>
+        <del class="diff-del">struck-through</del>
         {' words were removed.'}
       </p>
       <p class="provision-diff-text" style={{ fontSize: '12px', overflowWrap: 'anywhere' }}>
-        {diff.map((part, i) =>
-          part.op === 'same' ? (
-            <span key={i}>{part.text}</span>
-          ) : part.op === 'added' ? (
-            <ins key={i} style={INSERTED}>
-              <span style={HIDDEN}>[added: </span>
-              {part.text}
-              <span style={HIDDEN}>]</span>
-            </ins>
-          ) : (
-            <Fragment key={i}>
-              <del style={DELETED}>
-                <span style={HIDDEN}>[removed: </span>
-                {part.text}
-                <span style={HIDDEN}>]</span>
-              </del>
-              {/* a replacement reads as two words, not one run-on word */}
-              {diff[i + 1]?.op === 'added' && !/\s$/.test(part.text) ? ' ' : null}
-            </Fragment>
-          ),
-        )}
+        <WordDiff parts={partsOfOps(diff)} spaceReplacements />
       </p>
     </details>
   );
@@ -73,7 +41,7 @@ export function ProvisionDetails({ provision }: { provision: ProvisionMatch }) {
     <div class="provision-details">
       <p class="provision">
         <span class="provision-title">{provision.title}</span>
-        <SeverityBadge severity={provision.severity} />
+        {provision.severity === null ? <span class="severity severity-promise">Promise</span> : <SeverityBadge severity={provision.severity} />}
         <span class="provision-match">{`${matchWords(provision)}${sure}`}</span>
       </p>
       {provision.match === 'changed' && provision.diff && provision.diff.length > 0 && (

@@ -2,6 +2,7 @@ import type { AnnotatedDocument } from '../../lib/document/schema';
 import type { Severity } from '../../lib/document/schema';
 import { CheckIcon, CrossIcon, WarningIcon } from './Icons';
 import { REGIME_WORDS, SEVERITY_WORDS, topicName } from './words';
+import { plural } from '../../lib/engine/text/format';
 
 type TopicSummary = AnnotatedDocument['summary']['topics'][number];
 
@@ -9,9 +10,6 @@ export function SeverityBadge({ severity }: { severity: Severity }) {
   return <span class={`severity severity-${severity}`}>{SEVERITY_WORDS[severity]}</span>;
 }
 
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
 
 function TopicBlock({ topic, index }: { topic: TopicSummary; index: number }) {
   const headingId = `topic-${index}-title`;
@@ -42,11 +40,25 @@ function TopicBlock({ topic, index }: { topic: TopicSummary; index: number }) {
             </ul>
           )}
         </div>
-      ) : (
+      ) : topic.promises.length > 0 ? null : (
         <p class="no-opt-out">
           <CrossIcon />
           <span>No opt-out offered</span>
         </p>
+      )}
+
+      {topic.promises.length > 0 && (
+        <div class="promises" role="group" aria-labelledby={`${headingId}-promises`}>
+          <p id={`${headingId}-promises`} class="how-label">
+            <CheckIcon />
+            <span>They promise:</span>
+          </p>
+          <ul class="how-list">
+            {topic.promises.map((line, i) => (
+              <li key={i}>{line}</li>
+            ))}
+          </ul>
+        </div>
       )}
 
       {topic.stillAfterOptOut.length > 0 && (

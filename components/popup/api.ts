@@ -1,6 +1,8 @@
 import { browser } from 'wxt/browser';
 import type { ScriptPublicPath } from 'wxt/utils/inject-script';
-import type { BackgroundRequest, ContentRequest } from '../../lib/extension/messages/protocol';
+import type { ContentRequest } from '../../lib/extension/messages/protocol';
+import { pageClient } from '../../lib/extension/messages/browser-client';
+import type { HistoryApi } from './HistoryView';
 import { AUTOMATIC_ORIGINS, CONTENT_SCRIPT_FILES } from '../../lib/extension/background/automatic-mode';
 import { parseSettings, type Settings } from '../../lib/extension/settings/settings';
 
@@ -45,7 +47,7 @@ function wait(ms: number): Promise<void> {
 }
 
 async function sendToTab(tabId: number, request: ContentRequest): Promise<void> {
-  await browser.tabs.sendMessage(tabId, request);
+  await pageClient.sendToTab(tabId, request);
 }
 
 export async function getActiveTabId(): Promise<number | null> {
@@ -62,8 +64,9 @@ const RESTRICTED_URL = /^(?:chrome|edge|brave|opera|vivaldi|about|chrome-extensi
 export async function getTabState(tabId: number): Promise<unknown> {
   const tab = await browser.tabs.get(tabId).catch(() => null);
   if (tab?.url && RESTRICTED_URL.test(tab.url)) return { status: 'restricted', url: tab.url };
-  const request: Extract<BackgroundRequest, { type: 'get-tab-state' }> = { type: 'get-tab-state', tabId };
-  return (await browser.runtime.sendMessage(request)) as unknown;
+  const reply = await pageClient.send({ type: 'get-tab-state', tabId });
+  // The App parses the state; a refusal stays as it came, and the App says it could not read it.
+  return reply.ok ? reply.state : reply;
 }
 
 export async function analyzeNow(tabId: number): Promise<void> {
@@ -100,8 +103,8 @@ const automaticOrigins = () => ({ origins: [...AUTOMATIC_ORIGINS] });
 
 /** The person's settings as the background holds them (defaults when the reply is unreadable). */
 async function readSettings(): Promise<Settings> {
-  const reply = (await browser.runtime.sendMessage({ type: 'get-settings' })) as { settings?: unknown } | undefined;
-  return parseSettings(reply?.settings);
+  const reply = await pageClient.send({ type: 'get-settings' });
+  return parseSettings(reply.ok ? reply.settings : undefined);
 }
 
 /**
@@ -118,7 +121,7 @@ export function requestAutomaticMode(): Promise<boolean> {
   return browser.permissions.request(automaticOrigins()).then(async (granted) => {
     if (granted) {
       const settings = await readSettings();
-      if (!settings.automatic) await browser.runtime.sendMessage({ type: 'set-settings', settings: { ...settings, automatic: true } });
+      if (!settings.automatic) await pageClient.send({ type: 'set-settings', settings: { ...settings, automatic: true } });
     }
     return granted;
   });
@@ -136,4 +139,11 @@ export const browserApi: PopupApi = {
   automaticMode,
   requestAutomaticMode,
   stopAutomaticMode,
+};
+
+export const browserHistoryApi: HistoryApi = {
+  listHistory: () => pageClient.send({ type: 'list-history' }),
+  getHistoryEntry: (id) => pageClient.send({ type: 'get-history-entry', id }),
+  deleteAllData: () => pageClient.send({ type: 'delete-all-data' }),
+  openOptions: () => browser.runtime.openOptionsPage(),
 };

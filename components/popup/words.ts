@@ -1,4 +1,5 @@
 import type { ExportedClause, ProvisionMatch } from '../../lib/document/schema';
+import { capitalize } from '../../lib/engine/text/format';
 import type { Severity } from '../../lib/document/schema';
 import { MECHANISM_NAMES, TOPIC_NAMES, type DefaultRegime, type Topic } from '../../lib/engine/model/topics';
 
@@ -16,6 +17,7 @@ export const LABEL_WORDS: Record<ExportedClause['labels'][number], string> = {
   'opt-in': 'Opt-in',
   'no-opt-out': 'No opt-out',
   'data-use': 'Data use',
+  promise: 'Promise',
 };
 
 export const REGIME_WORDS: Record<DefaultRegime, string | null> = {
@@ -24,12 +26,9 @@ export const REGIME_WORDS: Record<DefaultRegime, string | null> = {
   unknown: null,
 };
 
-export function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
 
 export function topicName(topic: Topic): string {
-  return capitalise(TOPIC_NAMES[topic]);
+  return capitalize(TOPIC_NAMES[topic]);
 }
 
 /** "Opt out in your account settings: Settings > Privacy" */

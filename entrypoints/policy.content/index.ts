@@ -1,9 +1,11 @@
 import { browser } from 'wxt/browser';
-import { ContentRequest } from '@/lib/extension/messages/protocol';
+import { CONTENT_SENDERS, ContentRequest, senderAllowed } from '@/lib/extension/messages/protocol';
+import { createMessageClient } from '@/lib/extension/messages/client';
+import type { ContentReply } from '@/lib/extension/messages/replies';
 import { PageController, type RunResult } from '@/lib/extension/page/controller';
 import './highlights.css';
 
-/** Thin wiring: page → lib/extension/page/controller.ts; messages validated before use. */
+/** Thin wiring: page → lib/extension/page/controller.ts; messages validated and their sender checked before use. */
 export default defineContentScript({
   // Registered at run time, only while automatic mode's host access is granted: lib/extension/background/automatic-mode.ts.
   registration: 'runtime',
@@ -11,29 +13,32 @@ export default defineContentScript({
   allFrames: true,
   matchAboutBlank: true,
   runAt: 'document_idle',
-  main() {
-    const controller = new PageController(
-      window,
-      { send: (message) => browser.runtime.sendMessage(message) },
-      browser.runtime.getManifest().version,
-    );
+  main(ctx) {
+    const client = createMessageClient({ sendMessage: (message) => browser.runtime.sendMessage(message) });
+    // WXT's ctx: when the extension is updated, this copy's listeners, observer and highlights go.
+    const controller = new PageController(window, client, browser.runtime.getManifest().version, ctx);
     const exposeResult = (result: RunResult): void => {
       // For the end-to-end suite and the benchmark: timings as a data attribute-free global on the isolated world.
       (globalThis as { __clausemarkLastRun?: RunResult }).__clausemarkLastRun = result;
     };
-    browser.runtime.onMessage.addListener((raw: unknown, sender) => {
-      if (sender.id !== browser.runtime.id) return undefined;
+    const extensionOrigin = browser.runtime.getURL('/');
+    const listener = (raw: unknown, sender: { id?: string; url?: string }): Promise<ContentReply> | undefined => {
+      if (sender.id !== browser.runtime.id || ctx.isInvalid) return undefined;
       const parsed = ContentRequest.safeParse(raw);
       if (!parsed.success) {
         console.warn('Clausemark: ignored a malformed message', parsed.error.issues[0]?.message);
         return undefined;
       }
+      const from = (sender.url ?? '').startsWith(extensionOrigin) ? 'extension-page' : 'other';
+      if (!senderAllowed(CONTENT_SENDERS[parsed.data.type], from)) return undefined;
       if (parsed.data.type === 'jump-to-clause') return Promise.resolve({ ok: controller.jumpTo(parsed.data.clauseId) });
       return controller.run(true).then((result) => {
         exposeResult(result);
         return { ok: result.status === 'done' };
       });
-    });
+    };
+    browser.runtime.onMessage.addListener(listener);
+    ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(listener));
     void controller.run(false).then(exposeResult);
   },
 });

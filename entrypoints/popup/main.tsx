@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { App } from '../../components/popup/App';
-import './style.css';
+import '../../components/common.css';
+import '../../components/popup/popup.css';
 
 render(<App />, document.getElementById('app')!);

@@ -104,6 +104,7 @@ export const TopicSummarySchema = z.object({
   canOptOut: z.boolean(),
   how: z.array(z.string()).describe('how to opt out, in plain words, with the target when known'),
   stillAfterOptOut: z.array(z.string()).describe('what still happens after you opt out, one line per exception'),
+  promises: z.array(z.string()).describe('what the page promises the company does not do on this topic, quoted'),
   severity: SeveritySchema.nullable(),
   clauseIds: z.array(z.string()),
 });

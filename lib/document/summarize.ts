@@ -1,7 +1,7 @@
 import type { ExportedClause, Summary } from './schema';
 import type { Severity } from './schema';
 import { MECHANISM_NAMES, TOPIC_NAMES, type DefaultRegime, type Topic } from '../engine/model/topics';
-import { capitalize } from '../engine/classify/plain';
+import { capitalize } from '../engine/text/format';
 
 /**
  * The popup's summary: for each topic on the page, whether it happens by default, whether and how you can opt out,
@@ -17,8 +17,9 @@ export function maxSeverity(severities: Array<Severity | null | undefined>): Sev
   return best;
 }
 
-function headline(topic: Topic, regime: DefaultRegime, canOptOut: boolean, hasExceptions: boolean): string {
+function headline(topic: Topic, regime: DefaultRegime, canOptOut: boolean, hasExceptions: boolean, onlyPromises: boolean): string {
   const name = capitalize(TOPIC_NAMES[topic]);
+  if (onlyPromises) return `${name}: they say they do not do this.`;
   if (regime === 'only-if-opt-in') return `${name}: only with your consent${canOptOut ? ', which you can withdraw' : ''}.`;
   if (canOptOut) {
     return `${name}: happens unless you opt out${hasExceptions ? ' — and some of it still happens after you do' : ''}.`;
@@ -36,7 +37,10 @@ export function summarize(clauses: ExportedClause[], looksLikePolicy: boolean): 
     const regime: DefaultRegime = canOptOut
       ? offers.some((clause) => clause.optOut!.default === 'applies-unless-opt-out') ? 'applies-unless-opt-out' : 'only-if-opt-in'
       : group.some((clause) => clause.labels.includes('opt-in')) ? 'only-if-opt-in' : 'unknown';
-    const stillAfterOptOut = unique(group.flatMap((clause) => clause.exceptions.map((exception) => exception.plain)));
+    const promises = group.filter((clause) => clause.labels.includes('promise'));
+    // A promise is never a concern: a topic the page only mentions to promise it does not happen says so.
+    const onlyPromises = promises.length > 0 && !canOptOut && group.every((clause) => clause.labels.includes('promise') || clause.labels.length === 0);
+    const stillAfterOptOut = unique(offers.flatMap((clause) => clause.exceptions.map((exception) => exception.plain)));
     // "In a way the text does not spell out" only when no offer on the topic says how.
     const specific = offers.filter(({ optOut }) => optOut!.mechanism !== 'unspecified');
     const how = unique(
@@ -46,12 +50,13 @@ export function summarize(clauses: ExportedClause[], looksLikePolicy: boolean): 
     );
     topics.push({
       topic,
-      headline: headline(topic, regime, canOptOut, stillAfterOptOut.length > 0),
+      headline: headline(topic, regime, canOptOut, stillAfterOptOut.length > 0, onlyPromises),
       default: regime,
       canOptOut,
       how,
       stillAfterOptOut,
-      severity: maxSeverity(group.map((clause) => clause.provision?.severity)),
+      promises: unique(promises.map((clause) => clause.text)),
+      severity: maxSeverity(group.filter((clause) => !clause.labels.includes('promise')).map((clause) => clause.provision?.severity)),
       clauseIds: group.map((clause) => clause.id),
     });
   }

@@ -1,10 +1,11 @@
+import { runInSlices, runToEnd } from './slices';
 import type { AnalyzedClause, ExtractedText } from './model/analysis';
 import { segmentClauses, type ClauseSpan } from './segment/clauses';
 import { detectTopic } from './classify/topic';
 import { defaultRegime, findOptOutCue, MENTION_CUES, optInCue, saysNoOptOut, type OptOutCue } from './classify/opt-out';
 import { findExceptions, firstExceptionCue, introducesExceptions } from './classify/exceptions';
 import { detectMechanism, type LinkInClause } from './classify/mechanism';
-import { MECHANISM_NAMES } from './model/topics';
+import { exceptionReason, howReason, offerReason } from './reasons';
 import { learnedClauses } from './learned/clauses';
 import type { LearnedModel } from './learned/model';
 
@@ -66,31 +67,17 @@ export function analyze(input: AnalyzeInput, model?: LearnedModel): AnalyzedClau
 
 /** The rule engine alone: hand-written cue tables (the learned stage's candidate generator and features). */
 export function analyzeByRules(input: AnalyzeInput): AnalyzedClause[] {
-  const steps = analyzeSteps(input, Number.MAX_SAFE_INTEGER);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return runToEnd(analyzeSteps(input, Number.MAX_SAFE_INTEGER));
 }
 
 /** Runs the analysis in slices of at most `budgetMs`, awaiting `yieldToPage` between them. */
-export async function analyzeInSlices(
+export function analyzeInSlices(
   input: AnalyzeInput,
   yieldToPage: () => Promise<void>,
   onProgress: (progress: Progress) => void = () => {},
   budgetMs = 8,
 ): Promise<AnalyzedClause[]> {
-  const steps = analyzeSteps(input, 8);
-  let sliceStart = performance.now();
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    if (performance.now() - sliceStart >= budgetMs) {
-      onProgress(step.value);
-      await yieldToPage();
-      sliceStart = performance.now();
-    }
-  }
+  return runInSlices(analyzeSteps(input, 8), yieldToPage, onProgress, budgetMs);
 }
 
 function analyzeClause(
@@ -166,9 +153,9 @@ function analyzeClause(
   const { mechanism, target } = detectMechanism(fullText, offer.start, links);
   // The topic of an offer is what the person opts out of: the whole clause, including its carve-outs.
   const topic = detectTopic(fullText, span.heading).topic;
-  why.push(`Opt-out offer: “${offer.matched.trim()}”`);
-  why.push(`How: ${MECHANISM_NAMES[mechanism]}${target ? ` (${target})` : ''}`);
-  for (const exception of exceptions) why.push(`Exception: “${exception.cue}” — ${exception.plain}`);
+  why.push(offerReason({ cue: offer.matched.trim() }));
+  why.push(howReason({ mechanism, target }));
+  for (const exception of exceptions) why.push(exceptionReason(exception));
   return {
     clause: {
       start: span.start,

@@ -1,6 +1,7 @@
 import type { AnnotatedDocument, ExportedClause } from '../document/schema';
 import { MECHANISM_NAMES, TOPIC_NAMES, type DefaultRegime } from '../engine/model/topics';
 import type { Severity } from '../document/schema';
+import { capitalize, plural } from '../engine/text/format';
 
 /**
  * The Markdown report: something to paste into a ticket or an email. What the page said is untrusted text, so it
@@ -74,13 +75,7 @@ const MATCH_WORDS: Record<NonNullable<ExportedClause['provision']>['match'], str
   type: 'the same kind of clause as recorded ones',
 };
 
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
 
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
 
 function summarySection(doc: AnnotatedDocument): string[] {
   const { summary } = doc;
@@ -92,8 +87,8 @@ function summarySection(doc: AnnotatedDocument): string[] {
     '',
   );
   for (const topic of summary.topics) {
-    out.push(`### ${markdownText(topic.headline || capitalise(TOPIC_NAMES[topic.topic]))}`, '');
-    const facts = [capitalise(TOPIC_NAMES[topic.topic]), REGIME_WORDS[topic.default]];
+    out.push(`### ${markdownText(topic.headline || capitalize(TOPIC_NAMES[topic.topic]))}`, '');
+    const facts = [capitalize(TOPIC_NAMES[topic.topic]), REGIME_WORDS[topic.default]];
     if (topic.severity) facts.push(SEVERITY_WORDS[topic.severity]);
     out.push(`*${markdownText(facts.join(' · '))}*`, '');
     if (!topic.canOptOut) out.push('**No opt-out offered.**', '');
@@ -113,7 +108,7 @@ function summarySection(doc: AnnotatedDocument): string[] {
 }
 
 function clauseSection(clause: ExportedClause, number: number): string[] {
-  const out = [`### ${number}. ${markdownText(capitalise(TOPIC_NAMES[clause.topic]))} (${markdownText(clause.id)})`, ''];
+  const out = [`### ${number}. ${markdownText(capitalize(TOPIC_NAMES[clause.topic]))} (${markdownText(clause.id)})`, ''];
   if (clause.heading) out.push(`Under “${markdownText(clause.heading)}”:`, '');
   out.push(`> ${markdownText(clause.text)}`, '');
   if (clause.optOut) {
@@ -122,7 +117,8 @@ function clauseSection(clause: ExportedClause, number: number): string[] {
   }
   if (clause.provision) {
     const { title, severity, match } = clause.provision;
-    out.push(`**Known provision:** ${markdownText(title)} (${SEVERITY_WORDS[severity]}; ${MATCH_WORDS[match]})`, '');
+    const concern = severity === null ? 'a promise, not a concern' : SEVERITY_WORDS[severity];
+    out.push(`**Known provision:** ${markdownText(title)} (${concern}; ${MATCH_WORDS[match]})`, '');
   }
   if (clause.exceptions.length > 0) {
     out.push(`**Still happens after you opt out** (${plural(clause.exceptions.length, 'exception', 'exceptions')}):`, '');

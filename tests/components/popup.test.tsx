@@ -82,13 +82,14 @@ const trainingClause = clause('c-3', TRAINING, {
   labels: ['opt-out', 'exception'],
   optOut: { mechanism: 'settings', target: 'Settings > Privacy', default: 'applies-unless-opt-out', cue: OPT_OUT_CUE, ...at(OPT_OUT_CUE) },
   exceptions: [
-    { text: EXC1, ...at(EXC1), plain: STILL_1, cue: 'Even if you opt out' },
-    { text: EXC2, ...at(EXC2), plain: STILL_2, cue: 'Even if you opt out' },
+    { text: EXC1, ...at(EXC1), plain: STILL_1, cue: 'Even if you opt out', kind: 'continues' },
+    { text: EXC2, ...at(EXC2), plain: STILL_2, cue: 'Even if you opt out', kind: 'continues' },
   ],
   provision: {
     id: 'training-on-by-default',
     title: 'Your content trains their AI unless you opt out',
     severity: 'high',
+    polarity: 'practice',
     match: 'exact',
     similarity: 1,
     knownClauseId: 'anthropic-consumer-training',
@@ -106,6 +107,7 @@ const retentionClause = clause('c-5', RETENTION, {
     id: 'retention-after-deletion',
     title: 'Data kept for a while after you delete it',
     severity: 'medium',
+    polarity: 'practice',
     match: 'changed',
     similarity: 0.86,
     knownClauseId: 'anthropic-retention-30-days',
@@ -117,6 +119,7 @@ const retentionClause = clause('c-5', RETENTION, {
 
 const DOC: AnnotatedDocument = {
   document: {
+    schemaVersion: 2,
     url: 'https://www.anthropic.com/legal/privacy',
     title: TITLE,
     sha256: sha256(DOC_TEXT),
@@ -140,6 +143,7 @@ const DOC: AnnotatedDocument = {
         canOptOut: true,
         how: [HOW],
         stillAfterOptOut: [STILL_1, STILL_2],
+        promises: [],
         severity: 'high',
         clauseIds: ['c-3'],
       },
@@ -150,6 +154,7 @@ const DOC: AnnotatedDocument = {
         canOptOut: false,
         how: [],
         stillAfterOptOut: [],
+        promises: [],
         severity: 'medium',
         clauseIds: ['c-5'],
       },

@@ -1,4 +1,6 @@
 // @vitest-environment happy-dom
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cleanup, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProvisionDetails } from '../../components/popup/ProvisionDetails';
@@ -40,8 +42,11 @@ describe('ProvisionDetails', () => {
     expect(deleted.join(' ')).toMatch(/\[removed: .*improve.*\]/);
     expect(deleted.join(' ')).toMatch(/account/);
     // non-colour cues: underline for insertions, strike-through for deletions, and a legend that says so
-    for (const node of diff.querySelectorAll('ins')) expect((node as HTMLElement).style.textDecoration).toContain('underline');
-    for (const node of diff.querySelectorAll('del')) expect((node as HTMLElement).style.textDecoration).toContain('line-through');
+    for (const node of diff.querySelectorAll('ins')) expect(node.className).toBe('diff-ins'); // components/common.css: underline
+    for (const node of diff.querySelectorAll('del')) expect(node.className).toBe('diff-del'); // components/common.css: line-through
+    const css = readFileSync(join(import.meta.dirname, '..', '..', 'components', 'common.css'), 'utf8');
+    expect(css).toMatch(/\.diff-ins \{[^}]*text-decoration: underline/);
+    expect(css).toMatch(/\.diff-del \{[^}]*text-decoration: line-through/);
     expect(container.textContent).toContain('words are new');
     // the unchanged words are shown as they are
     expect(diff.textContent).toContain('We may use your Inputs and Outputs to train and');
@@ -76,6 +81,7 @@ describe('ProvisionDetails', () => {
       id: 'data-retention',
       title: 'How long your data is kept',
       severity: 'medium',
+      polarity: 'practice',
       match: 'type',
       similarity: 0.62,
       knownClauseId: null,

@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyze } from '../../lib/engine/analyze';
 import { documentFromSource } from '../../lib/node/cli/load-document';
-import { buildAnnotatedDocument } from '../../lib/document/build';
+import { annotate as runPipeline } from '../../lib/pipeline';
 import type { AnnotatedDocument } from '../../lib/document/schema';
 import {
   compareAnalyses,
@@ -191,9 +190,8 @@ function secondVersion(markdown: string): string {
 
 async function annotate(markdown: string, analyzedAt: string): Promise<AnnotatedDocument> {
   const { title, extraction } = documentFromSource(markdown, '.md', 'Privacy Policy');
-  return buildAnnotatedDocument({
-    text: extraction.text,
-    clauses: analyze(extraction),
+  return runPipeline({
+    extraction: extraction,
     url: 'https://www.anthropic.com/legal/privacy',
     title,
     looksLikePolicy: true,

@@ -6,10 +6,9 @@ import { Window } from 'happy-dom';
 import { marked } from 'marked';
 import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyze } from '../../lib/engine/analyze';
 import { annotateFile } from '../../lib/node/cli/annotate';
 import { documentFromHtml, loadDocumentFile } from '../../lib/node/cli/load-document';
-import { buildAnnotatedDocument } from '../../lib/document/build';
+import { annotate } from '../../lib/pipeline';
 import { CSV_COLUMNS, csvCell } from '../../lib/export/csv';
 import { EXPORT_FORMAT_IDS, EXPORT_FORMATS, formatFileName, renderExport } from '../../lib/export';
 import { markdownLinkTarget, markdownText } from '../../lib/export/markdown';
@@ -57,9 +56,8 @@ beforeAll(async () => {
   }
   policy = analysed.get('anthropic-privacy-policy')!.doc;
   const { title, extraction } = documentFromHtml(HOSTILE_HTML, 'hostile');
-  hostile = await buildAnnotatedDocument({
-    text: extraction.text,
-    clauses: analyze(extraction),
+  hostile = await annotate({
+    extraction: extraction,
     url: HOSTILE_URL,
     title,
     looksLikePolicy: true,

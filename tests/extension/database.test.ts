@@ -2,8 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ClausemarkDatabase, type StoredAnalysis } from '../../lib/extension/db/database';
 import { extractFromPlainText } from '../../lib/engine/extract/plain-text';
-import { analyze } from '../../lib/engine/analyze';
-import { buildAnnotatedDocument } from '../../lib/document/build';
+import { annotate } from '../../lib/pipeline';
 import type { AnnotatedDocument } from '../../lib/document/schema';
 
 const TEXT =
@@ -16,9 +15,8 @@ let doc: AnnotatedDocument;
 
 beforeAll(async () => {
   const extraction = extractFromPlainText(TEXT);
-  doc = await buildAnnotatedDocument({
-    text: TEXT,
-    clauses: analyze(extraction),
+  doc = await annotate({
+    extraction,
     url: 'https://example.com/privacy',
     title: 'Privacy Policy',
     looksLikePolicy: true,

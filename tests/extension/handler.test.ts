@@ -5,15 +5,13 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createMessageHandler, tabState, type MessageSender, type Reply } from '../../lib/extension/background/handler';
 import { ClausemarkDatabase } from '../../lib/extension/db/database';
 import { bundledMatcher } from '../../lib/knowledge/dataset/load';
-import { analyze } from '../../lib/engine/analyze';
-import { buildAnnotatedDocument } from '../../lib/document/build';
+import { EXT_ID, EXT_ORIGIN, stateOf, useHandlerHarness, type Harness } from '../support/handler-harness';
+import { annotate } from '../../lib/pipeline';
 import { AnnotatedDocumentSchema, type AnnotatedDocument } from '../../lib/document/schema';
 import { TabStateSchema, type TabState } from '../../lib/extension/messages/tab-state';
 import { loadDocumentFile } from '../../lib/node/cli/load-document';
 import { annotateFile } from '../../lib/node/cli/annotate';
 
-const EXT_ID = 'abcdefghijklmnopabcdefghijklmnop';
-const EXT_ORIGIN = `chrome-extension://${EXT_ID}/`;
 const POLICY_URL = 'https://www.anthropic.com/legal/privacy';
 const FIXTURE = fileURLToPath(new URL('../fixtures/policies/anthropic-privacy-policy.md', import.meta.url));
 
@@ -32,9 +30,8 @@ let cliDocument: AnnotatedDocument;
 beforeAll(async () => {
   const { title, extraction } = await loadDocumentFile(FIXTURE);
   pageText = extraction.text;
-  plainDocument = await buildAnnotatedDocument({
-    text: extraction.text,
-    clauses: analyze(extraction),
+  plainDocument = await annotate({
+    extraction: extraction,
     url: POLICY_URL,
     title,
     looksLikePolicy: true,
@@ -43,36 +40,12 @@ beforeAll(async () => {
   cliDocument = await annotateFile(FIXTURE, POLICY_URL, '0.1.0');
 });
 
-let dbCounter = 0;
+const harness = useHandlerHarness('handler-test');
+const makeHandler = harness.makeHandler;
 let db: ClausemarkDatabase;
-let badges: Array<{ tabId: number; text: string; title: string }>;
+let badges: Harness['badges'];
 let logged: string[];
-
-function makeHandler(overrides: Partial<Parameters<typeof createMessageHandler>[0]> = {}) {
-  return createMessageHandler({
-    db,
-    matcher: bundledMatcher,
-    extensionId: EXT_ID,
-    extensionOrigin: EXT_ORIGIN,
-    setBadge: async (tabId, text, title) => {
-      badges.push({ tabId, text, title });
-    },
-    log: (message) => logged.push(message),
-    ...overrides,
-  });
-}
-
-beforeEach(async () => {
-  db = new ClausemarkDatabase(`handler-test-${process.pid}-${++dbCounter}-${Date.now()}`);
-  await db.open();
-  badges = [];
-  logged = [];
-});
-
-afterEach(async () => {
-  db.close();
-  await db.delete();
-});
+beforeEach(() => ({ db, badges, logged } = harness));
 
 function expectRejected(reply: Reply | TabState): string {
   expect(reply).toMatchObject({ ok: false });
@@ -153,7 +126,7 @@ describe('createMessageHandler: analysis from a content script, then the popup a
     const first = await handle({ type: 'analysis', document: plainDocument }, contentScript);
     expect(first).toMatchObject({ ok: true });
 
-    const state = await handle({ type: 'get-tab-state', tabId: 7 }, popupInTab);
+    const state = stateOf(await handle({ type: 'get-tab-state', tabId: 7 }, popupInTab));
     const parsed = TabStateSchema.safeParse(state);
     expect(parsed.success).toBe(true);
     expect(state).toMatchObject({ status: 'done' });
@@ -162,7 +135,7 @@ describe('createMessageHandler: analysis from a content script, then the popup a
     expect(document.clauses.length).toBe(plainDocument.clauses.length);
 
     // the popup in its usual place (no tab) gets the same answer
-    expect(await handle({ type: 'get-tab-state', tabId: 7 }, popup)).toEqual(state);
+    expect(stateOf(await handle({ type: 'get-tab-state', tabId: 7 }, popup))).toEqual(state);
     expect(logged).toEqual([]);
   });
 
@@ -192,7 +165,7 @@ describe('createMessageHandler: analysis from a content script, then the popup a
     const retitled: AnnotatedDocument = { ...plainDocument, document: { ...plainDocument.document, title: 'Second visit' } };
     await handle({ type: 'analysis', document: retitled }, contentScript);
     expect(await db.analyses.count()).toBe(2);
-    const state = await handle({ type: 'get-tab-state', tabId: 7 }, popup);
+    const state = stateOf(await handle({ type: 'get-tab-state', tabId: 7 }, popup));
     expect(state).toMatchObject({ status: 'done', document: { document: { title: 'Second visit' } } });
   });
 });
@@ -202,7 +175,7 @@ describe('createMessageHandler: other content-script reports', () => {
     const handle = makeHandler();
     expect(await handle({ type: 'progress', done: 3, total: 40 }, contentScript)).toEqual({ ok: true });
     expect((await db.tabs.get(7))?.state).toEqual({ status: 'analyzing', done: 3, total: 40 });
-    const state = await handle({ type: 'get-tab-state', tabId: 7 }, popup);
+    const state = stateOf(await handle({ type: 'get-tab-state', tabId: 7 }, popup));
     expect(state).toEqual({ status: 'analyzing', done: 3, total: 40 });
     expect(TabStateSchema.safeParse(state).success).toBe(true);
     expect(badges).toEqual([]);
@@ -216,7 +189,7 @@ describe('createMessageHandler: other content-script reports', () => {
     expect(reply).toEqual({ ok: true });
     expect((await db.tabs.get(7))?.state).toEqual({ status: 'not-a-policy', url: 'https://example.com/blog' });
     expect(badges.at(-1)).toEqual({ tabId: 7, text: '', title: 'Clausemark: this page does not look like a policy' });
-    const state = await handle({ type: 'get-tab-state', tabId: 7 }, popup);
+    const state = stateOf(await handle({ type: 'get-tab-state', tabId: 7 }, popup));
     expect(state).toEqual({ status: 'not-a-policy', url: 'https://example.com/blog' });
     expect(TabStateSchema.safeParse(state).success).toBe(true);
   });
@@ -225,7 +198,7 @@ describe('createMessageHandler: other content-script reports', () => {
     const handle = makeHandler();
     expect(await handle({ type: 'analysis-failed', reason: 'the page went away' }, contentScript)).toEqual({ ok: true });
     expect((await db.tabs.get(7))?.state).toEqual({ status: 'error', reason: 'the page went away' });
-    const state = await handle({ type: 'get-tab-state', tabId: 7 }, popup);
+    const state = stateOf(await handle({ type: 'get-tab-state', tabId: 7 }, popup));
     expect(state).toEqual({ status: 'error', reason: 'the page went away' });
     expect(TabStateSchema.safeParse(state).success).toBe(true);
     expect(await db.analyses.count()).toBe(0);
@@ -235,13 +208,13 @@ describe('createMessageHandler: other content-script reports', () => {
     const handle = makeHandler();
     await handle({ type: 'progress', done: 1, total: 2 }, { ...contentScript, tab: { id: 1 } });
     await handle({ type: 'analysis-failed', reason: 'x' }, { ...contentScript, tab: { id: 2 } });
-    expect(await handle({ type: 'get-tab-state', tabId: 1 }, popup)).toEqual({ status: 'analyzing', done: 1, total: 2 });
-    expect(await handle({ type: 'get-tab-state', tabId: 2 }, popup)).toEqual({ status: 'error', reason: 'x' });
+    expect(stateOf(await handle({ type: 'get-tab-state', tabId: 1 }, popup))).toEqual({ status: 'analyzing', done: 1, total: 2 });
+    expect(stateOf(await handle({ type: 'get-tab-state', tabId: 2 }, popup))).toEqual({ status: 'error', reason: 'x' });
   });
 
   it('an unknown tab is idle', async () => {
     const handle = makeHandler();
-    const state = await handle({ type: 'get-tab-state', tabId: 4242 }, popup);
+    const state = stateOf(await handle({ type: 'get-tab-state', tabId: 4242 }, popup));
     expect(state).toEqual({ status: 'idle' });
     expect(TabStateSchema.safeParse(state).success).toBe(true);
     expect(await tabState(db, 4242)).toEqual({ status: 'idle' });
@@ -264,7 +237,7 @@ describe('createMessageHandler: rejections', () => {
     ] as MessageSender[]) {
       const error = expectRejected(await handle({ type: 'analysis', document: plainDocument }, sender));
       expect(error).toMatch(/outside the extension/);
-      expectRejected(await handle({ type: 'get-tab-state', tabId: 7 }, sender));
+      expectRejected(stateOf(await handle({ type: 'get-tab-state', tabId: 7 }, sender)));
     }
     expect(logged).toHaveLength(8);
     expect(logged.every((line) => /outside the extension/.test(line))).toBe(true);
@@ -309,8 +282,8 @@ describe('createMessageHandler: rejections', () => {
   it('rejects get-tab-state from a content script', async () => {
     const handle = makeHandler();
     await handle({ type: 'progress', done: 1, total: 2 }, contentScript);
-    logged = [];
-    const error = expectRejected(await handle({ type: 'get-tab-state', tabId: 7 }, contentScript));
+    logged.length = 0;
+    const error = expectRejected(stateOf(await handle({ type: 'get-tab-state', tabId: 7 }, contentScript)));
     expect(error).toMatch(/only the extension's own pages/);
     expect(logged).toEqual([error]);
   });
@@ -359,7 +332,7 @@ describe('createMessageHandler: rejections', () => {
       expect(badges).toEqual([]);
       const tab = await db.tabs.get(7);
       expect(tab?.state).toEqual({ status: 'error', reason: error });
-      const state = await handle({ type: 'get-tab-state', tabId: 7 }, popup);
+      const state = stateOf(await handle({ type: 'get-tab-state', tabId: 7 }, popup));
       expect(state).toEqual({ status: 'error', reason: error });
       expect(TabStateSchema.safeParse(state).success).toBe(true);
     });
@@ -412,7 +385,7 @@ describe('through the WXT fake browser', () => {
     expect(AnnotatedDocumentSchema.safeParse((analysisReply as { document: unknown }).document).success).toBe(true);
 
     const popupSender = { id: extensionId, url: fakeBrowser.runtime.getURL('/popup.html') };
-    const stateReply = await trigger({ type: 'get-tab-state', tabId: 3 }, popupSender);
+    const stateReply = stateOf(await trigger({ type: 'get-tab-state', tabId: 3 }, popupSender));
     expect(TabStateSchema.parse(stateReply).status).toBe('done');
 
     const rejected = await trigger(

@@ -6,12 +6,12 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { CHANGED_BADGE, createMessageHandler, type MessageSender } from '../../lib/extension/background/handler';
 import { ClausemarkDatabase } from '../../lib/extension/db/database';
 import { bundledMatcher } from '../../lib/knowledge/dataset/load';
-import { analyze } from '../../lib/engine/analyze';
+import { EXT_ID, EXT_ORIGIN, stateOf, useHandlerHarness, type Harness } from '../support/handler-harness';
 import { documentFromSource } from '../../lib/node/cli/load-document';
-import { buildAnnotatedDocument } from '../../lib/document/build';
+import { annotate as runPipeline } from '../../lib/pipeline';
 import type { AnnotatedDocument } from '../../lib/document/schema';
 import { diffAsText } from '../../lib/document/history/compare';
-import { HistoryDetailReplySchema, HistoryListReplySchema } from '../../lib/document/history/schema';
+import { HistoryDetailReplySchema, HistoryListReplySchema } from '../../lib/extension/messages/replies';
 import { TabStateSchema, type TabState } from '../../lib/extension/messages/tab-state';
 import { saveSettings, loadSettings } from '../../lib/extension/settings/store';
 
@@ -20,8 +20,6 @@ import { saveSettings, loadSettings } from '../../lib/extension/settings/store';
  * when it changed), the history list and entries, "delete all stored data", and the automatic-off report — with
  * the same sender rules as the rest of the protocol.
  */
-const EXT_ID = 'abcdefghijklmnopabcdefghijklmnop';
-const EXT_ORIGIN = `chrome-extension://${EXT_ID}/`;
 const POLICY_URL = 'https://www.anthropic.com/legal/privacy';
 const FIXTURE = fileURLToPath(new URL('../fixtures/policies/anthropic-privacy-policy.md', import.meta.url));
 
@@ -35,9 +33,8 @@ const REWORDED_ADS = 'and we will honor global privacy controls where the law re
 
 async function annotate(markdown: string, analyzedAt: string, url = POLICY_URL): Promise<AnnotatedDocument> {
   const { title, extraction } = documentFromSource(markdown, '.md', 'Privacy Policy');
-  return buildAnnotatedDocument({
-    text: extraction.text,
-    clauses: analyze(extraction),
+  return runPipeline({
+    extraction: extraction,
     url,
     title,
     looksLikePolicy: true,
@@ -59,35 +56,12 @@ beforeAll(async () => {
   reworded = await annotate(markdown.replace(ORIGINAL_ADS, REWORDED_ADS), '2026-02-01T10:00:00.000Z');
 });
 
-let dbCounter = 0;
+const harness = useHandlerHarness('history-handler-test');
+const makeHandler = harness.makeHandler;
 let db: ClausemarkDatabase;
-let badges: Array<{ tabId: number; text: string; title: string }>;
+let badges: Harness['badges'];
 let logged: string[];
-
-function makeHandler() {
-  return createMessageHandler({
-    db,
-    matcher: bundledMatcher,
-    extensionId: EXT_ID,
-    extensionOrigin: EXT_ORIGIN,
-    setBadge: async (tabId, text, title) => {
-      badges.push({ tabId, text, title });
-    },
-    log: (message) => logged.push(message),
-  });
-}
-
-beforeEach(async () => {
-  db = new ClausemarkDatabase(`history-handler-test-${process.pid}-${++dbCounter}-${Date.now()}`);
-  await db.open();
-  badges = [];
-  logged = [];
-});
-
-afterEach(async () => {
-  db.close();
-  await db.delete();
-});
+beforeEach(() => ({ db, badges, logged } = harness));
 
 function expectRejected(reply: unknown, pattern: RegExp): void {
   expect(reply).toMatchObject({ ok: false });
@@ -105,7 +79,7 @@ describe('changed since your last visit', () => {
     expect(badges).toHaveLength(1);
     expect(badges[0]!.text).toBe(String(first.summary.exceptionCount));
     expect(badges[0]!.title).toMatch(/^Clausemark: \d+ opt-outs?, \d+ exceptions? to them$/);
-    const state = await handle({ type: 'get-tab-state', tabId: 7 }, popup);
+    const state = stateOf(await handle({ type: 'get-tab-state', tabId: 7 }, popup));
     expect(TabStateSchema.parse(state)).toMatchObject({ status: 'done' });
     expect('changes' in (state as Done)).toBe(false);
   });
@@ -125,7 +99,7 @@ describe('changed since your last visit', () => {
       unchangedCount: first.clauses.length,
     });
     expect(badges.at(-1)!.text).not.toBe(CHANGED_BADGE);
-    const state = TabStateSchema.parse(await handle({ type: 'get-tab-state', tabId: 7 }, popup)) as Done;
+    const state = TabStateSchema.parse(stateOf(await handle({ type: 'get-tab-state', tabId: 7 }, popup))) as Done;
     expect(state.changes?.documentChanged).toBe(false);
   });
 
@@ -139,7 +113,7 @@ describe('changed since your last visit', () => {
       text: CHANGED_BADGE,
       title: expect.stringMatching(/^Changed since your last visit \(2026-01-01\)\. Clausemark: \d+ opt-outs?, \d+ exceptions? to them$/),
     });
-    const state = TabStateSchema.parse(await handle({ type: 'get-tab-state', tabId: 8 }, popupInTab)) as Done;
+    const state = TabStateSchema.parse(stateOf(await handle({ type: 'get-tab-state', tabId: 8 }, popupInTab))) as Done;
     expect(state.status).toBe('done');
     const changes = state.changes!;
     expect(changes.documentChanged).toBe(true);
@@ -150,7 +124,7 @@ describe('changed since your last visit', () => {
     expect(changes.changed[0]!.after.topic).toBe('advertising');
     expect(diffAsText(changes.changed[0]!.diff)).toContain('controls {+where the law requires it+}.');
     // the other tab still shows its own (first) visit
-    const other = TabStateSchema.parse(await handle({ type: 'get-tab-state', tabId: 7 }, popup)) as Done;
+    const other = TabStateSchema.parse(stateOf(await handle({ type: 'get-tab-state', tabId: 7 }, popup))) as Done;
     expect('changes' in other).toBe(false);
   });
 
@@ -244,7 +218,7 @@ describe('delete all stored data', () => {
     await handle({ type: 'analysis', document: first }, contentScript);
     await handle({ type: 'progress', done: 1, total: 4 }, { ...contentScript, tab: { id: 9 } });
     await saveSettings(db, { automatic: false, hiddenTopics: ['advertising'], highContrast: true });
-    badges = [];
+    badges.length = 0;
 
     expect(await handle({ type: 'delete-all-data' }, popup)).toEqual({ ok: true });
     expect(await db.analyses.count()).toBe(0);
@@ -252,7 +226,7 @@ describe('delete all stored data', () => {
     expect(await db.settings.count()).toBe(0);
     expect(badges.map((badge) => [badge.tabId, badge.text]).sort()).toEqual([[7, ''], [9, '']]);
     expect(await handle({ type: 'list-history' }, popup)).toEqual({ ok: true, entries: [] });
-    expect(await handle({ type: 'get-tab-state', tabId: 7 }, popup)).toEqual({ status: 'idle' });
+    expect(stateOf(await handle({ type: 'get-tab-state', tabId: 7 }, popup))).toEqual({ status: 'idle' });
     expect(await handle({ type: 'get-settings' }, contentScript)).toEqual({
       ok: true,
       settings: { automatic: true, hiddenTopics: [], highContrast: false },
@@ -289,7 +263,7 @@ describe('automatic-off', () => {
     expect(await handle({ type: 'automatic-off' }, contentScript)).toEqual({ ok: true });
     expect(await db.tabs.get(7)).toBeUndefined();
     expect(badges.at(-1)).toMatchObject({ tabId: 7, text: '' });
-    expect(await handle({ type: 'get-tab-state', tabId: 7 }, popup)).toEqual({ status: 'idle' });
+    expect(stateOf(await handle({ type: 'get-tab-state', tabId: 7 }, popup))).toEqual({ status: 'idle' });
     expect(await db.analyses.count()).toBe(1); // the history keeps the visit
   });
 

@@ -2,15 +2,13 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMessageHandler, type MessageSender, type Reply } from '../../lib/extension/background/handler';
 import { ClausemarkDatabase } from '../../lib/extension/db/database';
-import { bundledMatcher } from '../../lib/knowledge/dataset/load';
+import { EXT_ID, EXT_ORIGIN, stateOf, useHandlerHarness, type Harness } from '../support/handler-harness';
 import type { TabState } from '../../lib/extension/messages/tab-state';
 
 /**
  * Hostile messages at the background's one receiver: each is answered { ok: false } (never a throw), and the
  * database, the badges and Object.prototype are exactly as before.
  */
-const EXT_ID = 'abcdefghijklmnopabcdefghijklmnop';
-const EXT_ORIGIN = `chrome-extension://${EXT_ID}/`;
 
 const contentScript: MessageSender = { id: EXT_ID, url: 'https://hostile.example/privacy', tab: { id: 7 } };
 const popup: MessageSender = { id: EXT_ID, url: `${EXT_ORIGIN}popup.html` };
@@ -20,20 +18,11 @@ const spoofingPage: MessageSender = { id: EXT_ID, url: `https://hostile.example/
 
 const MEGABYTE = 'x'.repeat(1024 * 1024);
 
+const harness = useHandlerHarness('security-messages');
+const handler = () => harness.makeHandler({ log: () => undefined });
 let db: ClausemarkDatabase;
-let badges: unknown[];
-let counter = 0;
-
-function handler() {
-  return createMessageHandler({
-    db,
-    matcher: bundledMatcher,
-    extensionId: EXT_ID,
-    extensionOrigin: EXT_ORIGIN,
-    setBadge: async (tabId, text, title) => void badges.push({ tabId, text, title }),
-    log: () => undefined,
-  });
-}
+let badges: Harness['badges'];
+beforeEach(() => ({ db, badges } = harness));
 
 /** Everything the handler could have changed. */
 async function snapshot() {
@@ -51,17 +40,9 @@ function expectRejected(reply: Reply | TabState): void {
 }
 
 beforeEach(async () => {
-  db = new ClausemarkDatabase(`security-messages-${process.pid}-${++counter}`);
-  await db.open();
-  badges = [];
   // Some state to keep: a finished tab, an earlier report, stored settings.
   await db.tabs.put({ tabId: 7, state: { status: 'not-a-policy', url: 'https://hostile.example/' }, updatedAt: '2025-01-01T00:00:00.000Z' });
   await db.settings.put({ key: 'settings', value: { automatic: true, hiddenTopics: [], highContrast: false }, savedAt: '2025-01-01T00:00:00.000Z' });
-});
-
-afterEach(async () => {
-  db.close();
-  await db.delete();
 });
 
 const HOSTILE: Array<[name: string, message: unknown, sender: MessageSender]> = [
@@ -135,7 +116,7 @@ describe('fields a message does not declare never get past the receiver', () => 
   });
 
   it('get-tab-state with extra fields answers with the tab state alone', async () => {
-    const reply = await handler()({ type: 'get-tab-state', tabId: 7, extra: { deep: MEGABYTE } }, popup);
+    const reply = stateOf(await handler()({ type: 'get-tab-state', tabId: 7, extra: { deep: MEGABYTE } }, popup));
     expect(reply).toEqual({ status: 'not-a-policy', url: 'https://hostile.example/' });
   });
 });

@@ -4,14 +4,15 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ClausemarkDatabase,
   CURRENT_VERSION,
+  kindOfOldException,
   SCHEMA_VERSIONS,
   upgradeAnalysisToV2,
+  upgradeAnalysisToV3,
   type StoredAnalysis,
 } from '../../lib/extension/db/database';
-import { analyze } from '../../lib/engine/analyze';
 import { extractFromPlainText } from '../../lib/engine/extract/plain-text';
-import { buildAnnotatedDocument } from '../../lib/document/build';
-import type { AnnotatedDocument } from '../../lib/document/schema';
+import { annotate } from '../../lib/pipeline';
+import { AnnotatedDocumentSchema, type AnnotatedDocument } from '../../lib/document/schema';
 import { diffAsText } from '../../lib/document/history/compare';
 import { DocumentChangesSchema } from '../../lib/document/history/schema';
 import { loadSettings } from '../../lib/extension/settings/store';
@@ -33,9 +34,8 @@ const FIRST =
 const SECOND = FIRST.replace('30 days', '90 days');
 
 async function annotated(text: string, url: string, analyzedAt: string): Promise<AnnotatedDocument> {
-  return buildAnnotatedDocument({
-    text,
-    clauses: analyze(extractFromPlainText(text)),
+  return annotate({
+    extraction: extractFromPlainText(text),
     url,
     title: 'Privacy Policy',
     looksLikePolicy: true,
@@ -101,7 +101,7 @@ describe('schema versions', () => {
   it('keeps v1 declared exactly as released, and versions in order ending at the current one', () => {
     expect(SCHEMA_VERSIONS[0]).toEqual({ version: 1, stores: V1_STORES });
     expect(SCHEMA_VERSIONS.map((entry) => entry.version)).toEqual(SCHEMA_VERSIONS.map((_, i) => i + 1));
-    expect(CURRENT_VERSION).toBe(2);
+    expect(CURRENT_VERSION).toBe(3);
     // every version after the first brings an upgrade function (the pattern the next version follows)
     expect(SCHEMA_VERSIONS.slice(1).every((entry) => typeof entry.upgrade === 'function')).toBe(true);
   });
@@ -132,7 +132,7 @@ describe('upgrading a v1 database to v2', () => {
 
     const db = openCurrent(name);
     await db.open();
-    expect(db.verno).toBe(2);
+    expect(db.verno).toBe(CURRENT_VERSION);
 
     const records = await db.analyses.toArray();
     expect(records).toHaveLength(3);
@@ -187,7 +187,7 @@ describe('upgrading a v1 database to v2', () => {
     await writeV1(name, async () => {});
     const db = openCurrent(name);
     await db.open();
-    expect(db.verno).toBe(2);
+    expect(db.verno).toBe(CURRENT_VERSION);
     expect(await db.analyses.count()).toBe(0);
     expect(await db.latestVisitOf(PAGE_A)).toBeUndefined();
   });
@@ -230,5 +230,62 @@ describe('upgrading a v1 database to v2', () => {
     first.close();
     const again = openCurrent(name);
     expect(await again.analyses.toArray()).toEqual(upgraded);
+  });
+});
+
+/** Schema v2 exactly as released, written out for the same reason as V1_STORES. */
+const V2_STORES = { analyses: '++id, url, sha256, analyzedAt, [url+analyzedAt]', settings: 'key' };
+
+/** A document as export schema 1 had it: no schema version, exceptions without kind, matches without polarity. */
+function schema1(document: AnnotatedDocument): unknown {
+  const old = structuredClone(document) as unknown as {
+    document: Record<string, unknown>;
+    clauses: Array<{ labels: string[]; exceptions: Array<Record<string, unknown>>; provision: Record<string, unknown> | null }>;
+    summary: { topics: Array<Record<string, unknown>> };
+  };
+  delete old.document.schemaVersion;
+  old.clauses = old.clauses.filter((clause) => !clause.labels.includes('promise'));
+  for (const clause of old.clauses) {
+    for (const exception of clause.exceptions) delete exception.kind;
+    if (clause.provision) delete clause.provision.polarity;
+  }
+  for (const topic of old.summary.topics) delete topic.promises;
+  return old;
+}
+
+describe('upgrading a v2 database to v3 (export schema 2)', () => {
+  it('keeps every stored analysis readable: kinds from the cue words, polarity, schema version, promises', async () => {
+    const name = uniqueName();
+    const v2 = new Dexie(name);
+    v2.version(1).stores(V1_STORES);
+    v2.version(2).stores(V2_STORES);
+    await v2.open();
+    const old = schema1(a1);
+    expect(AnnotatedDocumentSchema.safeParse(old).success).toBe(false);
+    await v2.table('analyses').add({ ...v1Record(a1, PAGE_A), document: old, changes: null });
+    v2.close();
+    const db = openCurrent(name);
+    const [record] = await db.analyses.toArray();
+    const parsed = AnnotatedDocumentSchema.parse(record!.document);
+    expect(parsed.document.schemaVersion).toBe(2);
+    const exceptions = parsed.clauses.flatMap((clause) => clause.exceptions);
+    expect(exceptions.length).toBeGreaterThan(0);
+    expect(exceptions.map((exception) => exception.kind)).toEqual(exceptions.map((exception) => kindOfOldException(exception.cue)));
+  });
+
+  it('reads old cue words as their kinds', () => {
+    expect(kindOfOldException('Even if you opt out,')).toBe('continues');
+    expect(kindOfOldException('will not affect the lawfulness')).toBe('not-retroactive');
+    expect(kindOfOldException('compelling legitimate grounds')).toBe('legal-override');
+    expect(kindOfOldException('is specific to the browser')).toBe('condition');
+    expect(kindOfOldException('except')).toBe('not-covered');
+  });
+
+  it('is idempotent per record', () => {
+    const record = { ...v1Record(a1, PAGE_A), document: schema1(a1) } as StoredAnalysis;
+    upgradeAnalysisToV3(record);
+    const once = structuredClone(record);
+    upgradeAnalysisToV3(record);
+    expect(record).toEqual(once);
   });
 });

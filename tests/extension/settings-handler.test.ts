@@ -2,43 +2,22 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMessageHandler, type MessageSender } from '../../lib/extension/background/handler';
 import { ClausemarkDatabase } from '../../lib/extension/db/database';
-import { bundledMatcher } from '../../lib/knowledge/dataset/load';
-import { SettingsReplySchema, type Settings } from '../../lib/extension/settings/settings';
+import { EXT_ID, EXT_ORIGIN, stateOf, useHandlerHarness } from '../support/handler-harness';
+import type { Settings } from '../../lib/extension/settings/settings';
+import { SettingsReplySchema } from '../../lib/extension/messages/replies';
 
 /** get-settings and set-settings through the background handler, with the sender rules. */
-const EXT_ID = 'abcdefghijklmnopabcdefghijklmnop';
-const EXT_ORIGIN = `chrome-extension://${EXT_ID}/`;
 const contentScript: MessageSender = { id: EXT_ID, url: 'https://example.com/privacy', tab: { id: 7 } };
 const popup: MessageSender = { id: EXT_ID, url: `${EXT_ORIGIN}popup.html` };
 const optionsPage: MessageSender = { id: EXT_ID, url: `${EXT_ORIGIN}options.html`, tab: { id: 13, url: `${EXT_ORIGIN}options.html` } };
 const DEFAULTS: Settings = { automatic: true, hiddenTopics: [], highContrast: false };
 const MINE: Settings = { automatic: false, hiddenTopics: ['model-training', 'advertising'], highContrast: true };
 
-let counter = 0;
+const harness = useHandlerHarness('settings-handler-test');
+const makeHandler = () => harness.makeHandler({ setBadge: async () => {} });
 let db: ClausemarkDatabase;
 let logged: string[];
-
-function makeHandler() {
-  return createMessageHandler({
-    db,
-    matcher: bundledMatcher,
-    extensionId: EXT_ID,
-    extensionOrigin: EXT_ORIGIN,
-    setBadge: async () => {},
-    log: (line) => logged.push(line),
-  });
-}
-
-beforeEach(async () => {
-  db = new ClausemarkDatabase(`settings-handler-test-${process.pid}-${++counter}-${Date.now()}`);
-  await db.open();
-  logged = [];
-});
-
-afterEach(async () => {
-  db.close();
-  await db.delete();
-});
+beforeEach(() => ({ db, logged } = harness));
 
 describe('get-settings', () => {
   it('answers the defaults when nothing is stored, to a content script and to the extension pages', async () => {
@@ -74,7 +53,7 @@ describe('set-settings', () => {
     // a new service worker: a new handler and a new connection to the same database
     const name = db.name;
     db.close();
-    db = new ClausemarkDatabase(name);
+    db = harness.db = new ClausemarkDatabase(name);
     expect(await makeHandler()({ type: 'get-settings' }, popup)).toEqual({ ok: true, settings: MINE });
   });
 
@@ -88,7 +67,7 @@ describe('set-settings', () => {
   it('invalid settings are refused and the stored ones kept', async () => {
     const handle = makeHandler();
     await handle({ type: 'set-settings', settings: MINE }, optionsPage);
-    logged = [];
+    logged.length = 0;
     const bad: unknown[] = [
       undefined,
       null,

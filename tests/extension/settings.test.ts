@@ -7,10 +7,10 @@ import {
   defaultSettings,
   highlightedTopics,
   parseSettings,
-  SettingsReplySchema,
   SettingsSchema,
   type Settings,
 } from '../../lib/extension/settings/settings';
+import { SettingsReplySchema } from '../../lib/extension/messages/replies';
 import { loadSettings, saveSettings } from '../../lib/extension/settings/store';
 
 function collect(): { log: (line: string) => void; lines: string[] } {

@@ -7,7 +7,7 @@ import { normalizedSha256 } from '../../lib/engine/text/hash';
 import { normalizeWhitespace } from '../../lib/engine/text/normalize';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const datasetPath = path.join(repoRoot, 'lib', 'dataset', 'provisions.json');
+const datasetPath = path.join(repoRoot, 'lib', 'knowledge', 'dataset', 'provisions.json');
 const corpusDir = path.resolve(repoRoot, '..', 'shared', 'corpus', 'policies');
 const corpusPresent = existsSync(corpusDir);
 const SKIPPED = corpusPresent ? '' : ' (skipped: ../shared/corpus absent)';

@@ -7,7 +7,7 @@ import { renderMarkdown, escapeHtml } from '../../lib/node/cli/load-document';
  * Serves policy documents as web pages on 127.0.0.1 (loopback only): each Markdown file rendered the way the CLI
  * renders it, at /<name>.html. The bundled fixtures always; the shared corpus too when it is present.
  */
-export const REPO_ROOT = resolve(import.meta.dirname, '..');
+export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 export const FIXTURE_DIR = join(REPO_ROOT, 'tests', 'fixtures', 'policies');
 export const CORPUS_DIR = resolve(REPO_ROOT, '..', 'shared', 'corpus', 'policies');
 

@@ -63,13 +63,3 @@ export const HistoryEntrySchema = z.object({
   changedSincePrevious: z.boolean().nullable(),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
-
-/** The background's replies to the history messages, as the popup parses them. */
-export const HistoryListReplySchema = z.object({ ok: z.literal(true), entries: z.array(HistoryEntrySchema) });
-export const HistoryDetailReplySchema = z.object({
-  ok: z.literal(true),
-  entry: HistoryEntrySchema,
-  document: AnnotatedDocumentSchema,
-  changes: DocumentChangesSchema.nullable(),
-});
-export type HistoryDetail = z.infer<typeof HistoryDetailReplySchema>;

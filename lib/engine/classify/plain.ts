@@ -1,3 +1,4 @@
+import { capitalize } from '../text/format';
 import { normalizeWhitespace } from '../text/normalize';
 
 /**
@@ -36,9 +37,6 @@ export function shorten(text: string, max = MAX_PLAIN): string {
   return `${cut.slice(0, space > max * 0.6 ? space : max).replace(/[\s,;:]+$/, '')}…`;
 }
 
-export function capitalize(text: string): string {
-  return text.length === 0 ? text : text[0]!.toUpperCase() + text.slice(1);
-}
 
 /** "we will use X for model improvement when" + "your conversations are flagged …" → a sentence a person reads. */
 export function exceptionLine(leadIn: string, item: string | null): string {

@@ -1,3 +1,4 @@
+import { runInSlices, runToEnd } from '../slices';
 import type { ExtractedText, TextBlock } from '../model/analysis';
 
 /**
@@ -99,11 +100,7 @@ function blockKind(tag: string): TextBlock['kind'] {
  * node. Entering or leaving a block element closes the current block.
  */
 export function extractFromDom(root: Node, options: ExtractOptions = {}): DomExtraction {
-  const steps = extractSteps(root, options, Number.MAX_SAFE_INTEGER);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return runToEnd(extractSteps(root, options, Number.MAX_SAFE_INTEGER));
 }
 
 /**
@@ -119,17 +116,7 @@ export async function extractInSlices(
   budgetMs = 8,
   now: () => number = () => performance.now(),
 ): Promise<DomExtraction> {
-  const steps = extractSteps(root, options, 256);
-  let sliceStart = now();
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    if (now() - sliceStart >= budgetMs) {
-      onProgress(step.value);
-      await yieldToPage();
-      sliceStart = now();
-    }
-  }
+  return runInSlices(extractSteps(root, options, 256), yieldToPage, onProgress, budgetMs, now);
 }
 
 /** The walk as a generator that pauses every `sliceNodes` nodes. */

@@ -5,7 +5,7 @@ import { defaultRegime, findOptOutCue } from '../classify/opt-out';
 import { exceptionLine } from '../classify/plain';
 import { detectTopic } from '../classify/topic';
 import type { AnalyzedClause, ExceptionFinding } from '../model/analysis';
-import { MECHANISM_NAMES } from '../model/topics';
+import { exceptionReason, howReason, offerReason, promiseReason } from '../reasons';
 import { decide, type Finding, type RuleVerdicts } from './decide';
 import { documentFeatures, unitEvidenceOf } from './features';
 import { scoreUnit, type LearnedModel, type UnitScores } from './model';
@@ -26,7 +26,6 @@ export function bundledModel(): LearnedModel {
 }
 
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
-const PERCENT = (p: number) => `${Math.round(p * 100)}%`;
 
 /** Units and their scores, computed once when several thresholds are tried on one model (cross-validation). */
 export interface Scored {
@@ -81,18 +80,15 @@ function offerClause(input: AnalyzeInput, units: Unit[], ruleClauses: AnalyzedCl
     .map((link) => ({ start: link.start - unit.start, end: link.end - unit.start, href: link.href }));
   const { mechanism, target } = rule?.optOut ?? detectMechanism(unitText, Math.max(0, unitText.indexOf(cue)), links);
   const fullText = text.slice(start, end);
-  const why = [
-    cue ? `Opt-out offer: “${cue}”` : `Opt-out offer (${PERCENT(offer.probability)} sure; words: ${reasonWords(reasons)})`,
-    `How: ${MECHANISM_NAMES[mechanism]}${target ? ` (${target})` : ''}`,
-    ...exceptions.map((exception) => `Exception (${exception.kind}): “${exception.cue}” — ${exception.plain}`),
-  ];
+  const offerCue = cue || reasonWords(reasons);
+  const why = [offerReason({ cue: offerCue }), howReason({ mechanism, target }), ...exceptions.map(exceptionReason)];
   return {
     start,
     end,
     heading: unit.heading,
     topic: detectTopic(fullText, unit.heading).topic,
     labels: exceptions.length > 0 ? ['opt-out', 'exception'] : ['opt-out'],
-    optOut: { mechanism, target, default: rule?.optOut?.default ?? defaultRegime(fullText, true), cue: cue || unitText.slice(0, 80), start: unit.start, end: unit.end },
+    optOut: { mechanism, target, default: rule?.optOut?.default ?? defaultRegime(fullText, true), cue: offerCue, start: unit.start, end: unit.end },
     exceptions,
     why,
   };
@@ -126,13 +122,12 @@ function promiseClause(input: AnalyzeInput, unit: Unit, finding: Finding, ruleCl
       .flatMap((rule) => rule.labels.filter((label) => label === 'opt-in' || label === 'no-opt-out')))],
     optOut: null,
     exceptions: carveOuts,
-    why: [`Promise: the text says they do not do this (${PERCENT(finding.probability)} sure)`,
-      ...carveOuts.map((exception) => `Except: “${exception.cue}” — ${exception.plain}`)],
+    why: [promiseReason(), ...carveOuts.map(exceptionReason)],
   };
 }
 
-/** Model features as words a person can read: "w:opt" → "opt", "b:opt_out" → "opt out"; cue features skipped. */
+/** The model's strongest word features as the words a person can read ("b:opt_out" → "opt out"). */
 function reasonWords(reasons: string[]): string {
-  const words = reasons.filter((reason) => /^[wbs]:/.test(reason)).map((reason) => reason.slice(2).replace(/_/g, ' '));
-  return words.length > 0 ? words.map((word) => `“${word}”`).join(', ') : 'its wording';
+  const words = reasons.filter((reason) => /^[wb]:/.test(reason)).map((reason) => reason.slice(2).replace(/_/g, ' '));
+  return words.length > 0 ? words.join(' … ') : 'its wording';
 }

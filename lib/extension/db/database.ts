@@ -1,5 +1,6 @@
 import Dexie, { type Table, type Transaction } from 'dexie';
-import type { AnnotatedDocument } from '../../document/schema';
+import { EXPORT_SCHEMA_VERSION, type AnnotatedDocument } from '../../document/schema';
+import type { ExceptionKind } from '../../engine/model/analysis';
 import type { TabState } from '../messages/tab-state';
 import type { DocumentChanges } from '../../document/history/schema';
 import { compareAnalyses } from '../../document/history/compare';
@@ -67,6 +68,34 @@ export function upgradeAnalysisToV2(record: StoredAnalysis, previousOfPage: Map<
   previousOfPage.set(record.url, record);
 }
 
+/** An exception stored before kinds existed gets the kind its cue words signal (the rule engine's own reading). */
+export function kindOfOldException(cue: string): ExceptionKind {
+  if (/lawful|before|prior|retroactiv|already/i.test(cue)) return 'not-retroactive';
+  if (/compelling|legal|law|required|oblig|grounds|honou?r|fulfil/i.test(cue)) return 'legal-override';
+  if (/browser|device|time|need to|clear|delete|specific|again|only (?:for|on|in|to)/i.test(cue)) return 'condition';
+  if (/except|other than|not apply|not affect|not cover|cannot|can['’]t|only appl|exclud|apart/i.test(cue)) return 'not-covered';
+  return 'continues';
+}
+
+/**
+ * v2 → v3, one record: the stored document is brought to export schema 2 — exceptions get a kind, provision matches
+ * a polarity (everything recorded before was read as a practice), topics an empty list of promises.
+ */
+export function upgradeAnalysisToV3(record: StoredAnalysis): void {
+  const doc = record.document as unknown as {
+    document?: Record<string, unknown>;
+    clauses?: Array<{ exceptions?: Array<{ cue?: string; kind?: string }>; provision?: { polarity?: string } | null }>;
+    summary?: { topics?: Array<{ promises?: string[] }> };
+  } | undefined;
+  if (doc === undefined || doc === null) return;
+  if (doc.document) doc.document.schemaVersion = EXPORT_SCHEMA_VERSION;
+  for (const clause of doc.clauses ?? []) {
+    for (const exception of clause.exceptions ?? []) exception.kind ??= kindOfOldException(exception.cue ?? '');
+    if (clause.provision) clause.provision.polarity ??= 'practice';
+  }
+  for (const topic of doc.summary?.topics ?? []) topic.promises ??= [];
+}
+
 /**
  * Every version, oldest first. Never edit a released entry: add the next version at the end with the tables it
  * changes and an upgrade function (a pure per-record function like upgradeAnalysisToV2, tested on a database written
@@ -94,6 +123,12 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
         .toCollection()
         .modify((record) => upgradeAnalysisToV2(record, previousOfPage));
     },
+  },
+  {
+    version: 3,
+    // No new tables or indexes: the stored documents move to export schema 2.
+    stores: {},
+    upgrade: (tx) => tx.table<StoredAnalysis, number>('analyses').toCollection().modify((record) => upgradeAnalysisToV3(record)),
   },
 ];
 

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 
 /**
  * Every message between the extension's parts, one schema each. Receivers parse before acting and check the sender
- * (lib/extension/messages/guard.ts). zod/mini keeps the content script small.
+ * (BACKGROUND_SENDERS below; replies in ./replies.ts). zod/mini keeps the content script small.
  */
 const id = z.string().check(z.minLength(1), z.maxLength(200));
 
@@ -64,22 +64,35 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
 export type BackgroundRequest = z.infer<typeof BackgroundRequest>;
 
 /**
- * Which messages only the extension's own pages (popup, options) may send: never a content script. Reading the
- * history and changing or deleting stored data are among them; reading the settings is not (content scripts need
- * them to know what to paint).
+ * Who may send each message, declared with the message: the background refuses any message from any other sender
+ * (and, by the record's type, a message without a declared sender does not compile). Reading the history and changing
+ * or deleting stored data come only from the extension's own pages; what a page says about itself only from a content
+ * script in a tab; the settings are read by both (content scripts need them to know what to paint).
  */
-export const EXTENSION_PAGE_ONLY: ReadonlySet<BackgroundRequest['type']> = new Set([
-  'get-tab-state',
-  'set-settings',
-  'list-history',
-  'get-history-entry',
-  'delete-all-data',
-]);
-/** Which messages only a content script in a tab may send. */
-export const CONTENT_SCRIPT_ONLY: ReadonlySet<BackgroundRequest['type']> = new Set([
-  'progress',
-  'not-a-policy',
-  'analysis-failed',
-  'analysis',
-  'automatic-off',
-]);
+export type Sender = 'content-script' | 'extension-page' | 'content-script-or-extension-page';
+
+export const BACKGROUND_SENDERS = {
+  progress: 'content-script',
+  'not-a-policy': 'content-script',
+  'analysis-failed': 'content-script',
+  analysis: 'content-script',
+  'automatic-off': 'content-script',
+  'get-settings': 'content-script-or-extension-page',
+  'get-tab-state': 'extension-page',
+  'set-settings': 'extension-page',
+  'list-history': 'extension-page',
+  'get-history-entry': 'extension-page',
+  'delete-all-data': 'extension-page',
+} as const satisfies Record<BackgroundRequest['type'], Sender>;
+
+/** The content script takes orders only from the extension's own pages (the popup). */
+export const CONTENT_SENDERS = {
+  'jump-to-clause': 'extension-page',
+  'analyze-now': 'extension-page',
+} as const satisfies Record<ContentRequest['type'], Sender>;
+
+/** Deny by default: true only when the message type declares this kind of sender. */
+export function senderAllowed(declared: Sender | undefined, sender: 'content-script' | 'extension-page' | 'other'): boolean {
+  if (declared === undefined || sender === 'other') return false;
+  return declared === sender || declared === 'content-script-or-extension-page';
+}

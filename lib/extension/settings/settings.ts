@@ -67,6 +67,3 @@ export function parseSettings(raw: unknown, log: (message: string) => void = () 
 export function highlightedTopics(settings: Settings): Topic[] {
   return TOPICS.filter((topic) => !settings.hiddenTopics.includes(topic));
 }
-
-/** The background's answer to get-settings and set-settings, as extension pages parse it. */
-export const SettingsReplySchema = z.object({ ok: z.literal(true), settings: SettingsSchema });

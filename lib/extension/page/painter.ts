@@ -1,0 +1,110 @@
+import type { AnnotatedDocument } from '../../document/schema';
+import type { TextRun } from '../../engine/extract/dom';
+import type { Settings } from '../settings/settings';
+import { annotationsOf, type Annotation } from './annotations';
+import { HIGHLIGHT_NAMES, Highlighter } from './highlighter';
+
+/**
+ * What is painted on the page: the annotations of one document over the current text runs, the high-contrast
+ * variant, the flash of "Show on page", and which annotation sits under the pointer.
+ */
+const FLASH_MS = 1600;
+
+/** The kinds with a high-contrast variant: `<name>-hc`, styled in entrypoints/policy.content/highlights.css. */
+const CONTRAST_KINDS = ['opt-out', 'exception'] as const;
+
+interface HighlightMap {
+  get(name: string): unknown;
+  set(name: string, highlight: unknown): void;
+  delete(name: string): boolean;
+}
+
+export class Painter {
+  private highlighter: Highlighter | null = null;
+  private annotations: Annotation[] = [];
+  document: AnnotatedDocument | null = null;
+
+  constructor(private readonly win: Window & typeof globalThis) {}
+
+  get usesHighlightApi(): boolean {
+    return this.highlighter?.usesHighlightApi === true;
+  }
+
+  paint(doc: AnnotatedDocument, runs: TextRun[], settings: Settings): void {
+    this.document = doc;
+    this.annotations = annotationsOf(doc, settings.hiddenTopics);
+    if (this.highlighter === null) this.highlighter = new Highlighter(this.win, runs);
+    else {
+      this.highlighter.clear();
+      this.highlighter.setRuns(runs);
+    }
+    this.highlighter.paint({
+      'opt-out': this.annotations.filter((item) => item.kind === 'opt-out').map((item) => item.span),
+      exception: this.annotations.filter((item) => item.kind === 'exception').map((item) => item.span),
+    });
+    this.applyContrast(settings);
+  }
+
+  /** Everything painted goes (the page stopped being a policy, or the extension was updated). */
+  clear(settings: Settings): void {
+    this.highlighter?.clear();
+    this.applyContrast(settings); // the high-contrast names go too
+    this.annotations = [];
+    this.document = null;
+  }
+
+  /**
+   * High contrast: the painted highlights move to their `-hc` names, which highlights.css styles with thicker, darker
+   * underlines and stronger backgrounds. Only names change; the page's DOM is untouched. (The <mark> fallback for
+   * browsers without the Highlight API keeps the standard style.)
+   */
+  private applyContrast(settings: Settings): void {
+    const registry = (this.win.CSS as unknown as { highlights?: HighlightMap } | undefined)?.highlights;
+    if (!registry || this.highlighter?.usesHighlightApi !== true) return;
+    for (const kind of CONTRAST_KINDS) {
+      const name = HIGHLIGHT_NAMES[kind];
+      registry.delete(`${name}-hc`);
+      if (!settings.highContrast) continue;
+      const highlight = registry.get(name);
+      if (highlight === undefined) continue;
+      registry.delete(name);
+      registry.set(`${name}-hc`, highlight);
+    }
+  }
+
+  /** Scrolls a third of the way down to a clause and flashes it; false when it is not on the page. */
+  jumpTo(clauseId: string): boolean {
+    const clause = this.document?.clauses.find((candidate) => candidate.id === clauseId);
+    const range = clause && this.highlighter?.rangeFor(clause);
+    if (!clause || !range) return false;
+    const rect = range.getBoundingClientRect();
+    const top = rect.top + this.win.scrollY - this.win.innerHeight / 3;
+    this.win.scrollTo({ top: Math.max(0, top), behavior: 'instant' as ScrollBehavior });
+    this.highlighter!.paint({ flash: [clause] });
+    this.win.setTimeout(() => this.highlighter?.clear('flash'), FLASH_MS);
+    return true;
+  }
+
+  /** Highlights have no DOM events: find the text offset under the pointer and the annotation holding it. */
+  annotationAt(x: number, y: number): Annotation | null {
+    const doc = this.win.document as Document & {
+      caretPositionFromPoint?: (x: number, y: number) => { offsetNode: Node; offset: number } | null;
+    };
+    const caret = doc.caretPositionFromPoint?.(x, y);
+    if (!caret || caret.offsetNode.nodeType !== 3) return null;
+    // Offsets first (numbers, cheap even with thousands of highlights), ranges only for the few candidates.
+    const at = this.highlighter?.offsetOf(caret.offsetNode, caret.offset) ?? null;
+    if (at === null) return null;
+    const holding = (item: Annotation): boolean => item.span.start <= at && at <= item.span.end;
+    const candidates = this.annotations.filter((item) => item.kind === 'exception' && holding(item))
+      .concat(this.annotations.filter((item) => item.kind === 'opt-out' && holding(item)));
+    for (const item of candidates) {
+      for (const range of this.highlighter?.rangesFor(item.span) ?? []) {
+        // The caret sits between characters: make sure the pointer is over the text, not beside it.
+        const rects = Array.from(range.getClientRects());
+        if (rects.some((rect) => x >= rect.left && x <= rect.right && y >= rect.top && y <= rect.bottom)) return item;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,170 @@
+// @vitest-environment happy-dom
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { documentFromSource } from '../../lib/node/cli/load-document';
+import { annotate } from '../../lib/pipeline';
+import type { AnnotatedDocument } from '../../lib/document/schema';
+import { extractFromDom } from '../../lib/engine/extract/dom';
+import { TOPIC_NAMES } from '../../lib/engine/model/topics';
+import { annotationsOf, cardContent, type Annotation } from '../../lib/extension/page/annotations';
+import { fakePageContext } from '../../lib/extension/page/context';
+import { PageController } from '../../lib/extension/page/controller';
+import { Highlighter } from '../../lib/extension/page/highlighter';
+import { HoverCard } from '../../lib/extension/page/hover-card';
+import { createMockClient } from '../../lib/extension/messages/mock';
+import { defaultSettings } from '../../lib/extension/settings/settings';
+
+/** The content script's page parts on a DOM: highlighter, hover card and its words, the controller with WXT's ctx. */
+const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'policies', 'anthropic-privacy-policy.md');
+const win = () => window as unknown as Window & typeof globalThis;
+
+let doc: AnnotatedDocument;
+beforeAll(async () => {
+  const { title, extraction } = documentFromSource(readFileSync(FIXTURE, 'utf8'), '.md', 'Privacy Policy');
+  doc = await annotate({ extraction, url: 'https://www.anthropic.com/legal/privacy', title, toolVersion: 'test', looksLikePolicy: true });
+});
+
+afterEach(() => {
+  document.documentElement.querySelectorAll('clausemark-card').forEach((host) => host.remove());
+  document.body.replaceChildren();
+});
+
+/** The card's words as they were picked out of `why` by prefix, before the card was built from the findings. */
+function cardFromWhy(item: Annotation) {
+  const { clause } = item;
+  const topic = TOPIC_NAMES[clause.topic];
+  if (item.kind === 'exception') {
+    return { kind: 'exception', title: 'Still happens after you opt out', lines: [item.plain ?? '', `About: ${topic}.`], why: clause.why.filter((line) => line.startsWith('Exception')).slice(0, 2) };
+  }
+  const lines = [`You can opt out of ${topic}.`];
+  const how = clause.why.find((line) => line.startsWith('How:'));
+  if (how) lines.push(how);
+  const n = clause.exceptions.length;
+  if (n > 0) lines.push(`But ${n} exception${n > 1 ? 's' : ''} still appl${n > 1 ? 'y' : 'ies'} after you opt out.`);
+  if (clause.provision) lines.push(`${clause.provision.title} · ${clause.provision.severity} severity`);
+  return { kind: 'opt-out', title: 'Opt-out offer', lines, why: clause.why.filter((line) => line.startsWith('Opt-out')) };
+}
+
+/** A stand-in for the CSS Custom Highlight API, which happy-dom lacks: names → highlights of ranges. */
+async function withHighlightApi(run: (registry: Map<string, { ranges: Range[] }>) => void | Promise<void>): Promise<void> {
+  const registry = new Map<string, { ranges: Range[] }>();
+  const page = win() as unknown as Record<string, unknown>;
+  const css = Object.getOwnPropertyDescriptor(page, 'CSS');
+  page.Highlight = class { ranges: Range[]; constructor(...ranges: Range[]) { this.ranges = ranges; } };
+  Object.defineProperty(page, 'CSS', { value: { highlights: registry }, configurable: true });
+  try {
+    await run(registry);
+  } finally {
+    delete page.Highlight;
+    if (css) Object.defineProperty(page, 'CSS', css);
+    else delete page.CSS;
+  }
+}
+
+describe('hover card words', () => {
+  it('are built from the structured findings, word for word what the why lines said', () => {
+    const annotations = annotationsOf(doc, []);
+    expect(annotations.some((item) => item.kind === 'exception')).toBe(true);
+    for (const item of annotations) expect(cardContent(item)).toEqual(cardFromWhy(item));
+  });
+
+  it('leave out the topics the person chose not to highlight', () => {
+    const topic = doc.clauses.find((clause) => clause.optOut !== null)!.topic;
+    expect(annotationsOf(doc, [topic]).some((item) => item.clause.topic === topic)).toBe(false);
+  });
+});
+
+describe('HoverCard', () => {
+  it('shows text only, in a closed shadow root on a host outside <body>, and hides and goes', () => {
+    let shadow: ShadowRoot | null = null;
+    const attach = Element.prototype.attachShadow;
+    const spy = vi.spyOn(Element.prototype, 'attachShadow').mockImplementation(function (this: Element, init) {
+      shadow = attach.call(this, init);
+      return shadow;
+    });
+    const card = new HoverCard(document);
+    card.show({ kind: 'exception', title: 'Still happens', lines: ['<b>not markup</b>'], why: ['Exception: “even if”'] }, 10, 10);
+    spy.mockRestore();
+    const host = document.documentElement.querySelector('clausemark-card');
+    expect(host?.parentElement).toBe(document.documentElement);
+    expect(document.body.contains(host)).toBe(false);
+    const box = shadow!.querySelector('.card') as HTMLElement;
+    expect(box.dataset.kind).toBe('exception');
+    expect(box.querySelector('h2')?.textContent).toBe('Still happens');
+    expect(box.querySelector('p')?.textContent).toBe('<b>not markup</b>');
+    expect(box.querySelector('b')).toBeNull();
+    expect(box.querySelector('.why')?.textContent).toBe('Why highlighted: Exception: “even if”');
+    card.hide();
+    expect(box.hidden).toBe(true);
+    card.remove();
+    expect(document.documentElement.querySelector('clausemark-card')).toBeNull();
+  });
+});
+
+describe('Highlighter', () => {
+  it('without the Highlight API, wraps each span in <mark> and puts the text back on clear', () => {
+    document.body.innerHTML = '<p>You can opt out <em>at any time</em>. Even if you opt out, we keep logs.</p>';
+    const extraction = extractFromDom(document.body);
+    const start = extraction.text.indexOf('opt out at');
+    const highlighter = new Highlighter(win(), extraction.runs);
+    expect(highlighter.usesHighlightApi).toBe(false);
+    expect(highlighter.paint({ 'opt-out': [{ start, end: start + 'opt out at any'.length }] })).toBeGreaterThan(0);
+    const marks = [...document.querySelectorAll('mark')];
+    expect(marks.map((mark) => mark.textContent).join('')).toBe('opt out at any');
+    expect(document.body.textContent).toBe('You can opt out at any time. Even if you opt out, we keep logs.');
+    highlighter.clear();
+    expect(document.querySelectorAll('mark')).toHaveLength(0);
+    expect(document.body.textContent).toBe('You can opt out at any time. Even if you opt out, we keep logs.');
+  });
+
+  it('with the Highlight API, registers ranges and leaves the DOM alone', async () => {
+    document.body.innerHTML = '<p>You can opt out at any time.</p>';
+    await withHighlightApi((registry) => {
+      const extraction = extractFromDom(document.body);
+      const before = document.body.innerHTML;
+      const highlighter = new Highlighter(win(), extraction.runs);
+      expect(highlighter.usesHighlightApi).toBe(true);
+      highlighter.paint({ exception: [{ start: 8, end: 15 }] });
+      expect(document.body.innerHTML).toBe(before);
+      expect(registry.get('clausemark-exception')?.ranges[0]?.toString()).toBe('opt out');
+      highlighter.clear();
+      expect(registry.has('clausemark-exception')).toBe(false);
+    });
+  });
+});
+
+describe('PageController with WXT ctx', () => {
+  it('reads, paints and reports a policy; after the extension is updated nothing of it is left running', async () => {
+    const markdown = readFileSync(FIXTURE, 'utf8');
+    document.title = 'Privacy Policy';
+    const { extraction } = documentFromSource(markdown, '.md', 'Privacy Policy');
+    // The fixture's text as paragraphs: enough for the page to read like a policy.
+    document.body.replaceChildren(...extraction.blocks.map((block) => {
+      const element = document.createElement(block.kind === 'heading' ? 'h2' : 'p');
+      element.textContent = extraction.text.slice(block.start, block.end);
+      return element;
+    }));
+    const client = createMockClient({
+      'get-settings': () => ({ ok: true, settings: defaultSettings() }),
+      progress: () => ({ ok: true }),
+      analysis: (message) => ({ ok: true, document: message.document as AnnotatedDocument }),
+    });
+    await withHighlightApi(async (registry) => {
+      const ctx = fakePageContext();
+      const controller = new PageController(win(), client, 'test', ctx);
+      const result = await controller.run(true);
+      expect(result.status).toBe('done');
+      expect(client.sent.map((message) => ('type' in message ? message.type : ''))).toEqual(expect.arrayContaining(['get-settings', 'progress', 'analysis']));
+      expect(registry.get('clausemark-opt-out')?.ranges.length).toBeGreaterThan(0);
+      expect(registry.get('clausemark-exception')?.ranges.length).toBeGreaterThan(0);
+      const clause = result.document!.clauses.find((candidate) => candidate.optOut !== null)!;
+      expect(controller.jumpTo(clause.id)).toBe(true);
+
+      ctx.invalidate();
+      expect(registry.size).toBe(0);
+      expect((await controller.run(true)).status).toBe('failed');
+      expect(controller.jumpTo(clause.id)).toBe(false);
+    });
+  });
+});
