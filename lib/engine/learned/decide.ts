@@ -20,7 +20,7 @@ export interface Finding {
 }
 
 /** How many units back an exception may sit from its offer (same section). */
-const ATTACH_WINDOW = 6;
+const ATTACH_WINDOW = 3;
 
 /**
  * The rule engine's verdicts: its offers, and its exceptions with the offer each belongs to. Where the rules and the

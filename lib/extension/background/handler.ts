@@ -1,10 +1,10 @@
 import { BACKGROUND_SENDERS, BackgroundRequest, senderAllowed, type Sender } from '../messages/protocol';
 import type { BackgroundReply, Failure } from '../messages/replies';
 import type { BackgroundMessage } from '../messages/client';
-import { AnnotatedDocumentSchema, type AnnotatedDocument } from '../../document/schema';
+import type { AnnotatedDocument } from '../../document/schema';
 import type { TabState } from '../messages/tab-state';
 import type { ClausemarkDatabase, TabRecord } from '../db/database';
-import { completeDocument } from '../../pipeline';
+import { annotate } from '../../pipeline';
 import type { ProvisionMatcher } from '../../knowledge/match/matcher';
 import { compareAnalyses } from '../../document/history/compare';
 import { pageAddress, toHistoryEntry } from '../../document/history/entry';
@@ -31,7 +31,23 @@ export interface BackgroundDeps {
   /** the origin of the extension's own pages, e.g. chrome-extension://<id>/ */
   extensionOrigin: string;
   setBadge: (tabId: number, text: string, title: string) => Promise<void>;
+  /** the extension's version, recorded in each analysis */
+  toolVersion: string;
   log?: (message: string) => void;
+}
+
+/**
+ * What a content script sends is untrusted: blocks must lie inside the text, in order, without overlapping, and
+ * links inside the text. Returns what is wrong, or null.
+ */
+export function extractionProblem(page: { text: string; blocks: Array<{ start: number; end: number }>; links: Array<{ start: number; end: number }> }): string | null {
+  let previousEnd = 0;
+  for (const [i, block] of page.blocks.entries()) {
+    if (block.start < previousEnd || block.end < block.start || block.end > page.text.length) return `block ${i} is outside the text or out of order`;
+    previousEnd = block.end;
+  }
+  const link = page.links.findIndex((span) => span.end < span.start || span.end > page.text.length);
+  return link >= 0 ? `link ${link} is outside the text` : null;
 }
 
 /** Any reply of the background (lib/extension/messages/replies.ts). */
@@ -91,14 +107,23 @@ export function createMessageHandler(deps: BackgroundDeps) {
       return { ok: true };
     },
     analysis: async (message, tabId) => {
-      const checked = AnnotatedDocumentSchema.safeParse(message.document);
-      if (!checked.success) {
-        const reason = `analysis did not match the export schema: ${checked.error.issues[0]?.path.join('.')}: ${checked.error.issues[0]?.message}`;
+      const problem = extractionProblem(message);
+      if (problem !== null) {
+        const reason = `the page's text could not be read: ${problem}`;
         await saveTab(tabId!, { status: 'error', reason });
         return reject(reason);
       }
-      const text = message.text !== undefined && message.text.length === checked.data.document.textLength ? message.text : undefined;
-      const document = completeDocument(checked.data, deps.matcher(), text);
+      await saveTab(tabId!, { status: 'analyzing', done: 0, total: 1 });
+      // The whole pipeline runs here, once: analyse (rules and the learned model), build, match, summarise.
+      const document = await annotate({
+        extraction: { text: message.text, blocks: message.blocks, links: message.links },
+        url: message.url,
+        title: message.title,
+        heading: message.heading,
+        looksLikePolicy: message.looksLikePolicy,
+        toolVersion: deps.toolVersion,
+        matcher: deps.matcher(),
+      });
       const url = pageAddress(document.document.url);
       // Compare with the page's last visit, then store this one: one transaction, so two tabs of one page
       // cannot both compare against the same older visit.

@@ -23,12 +23,27 @@ export const AnalysisFailed = z.object({
   type: z.literal('analysis-failed'),
   reason: z.string().check(z.maxLength(2000)),
 });
-/** The annotated document itself is validated against the full export schema by the background. */
+/**
+ * What the content script read from the page: the text, its blocks and links, in offsets. The background analyses it
+ * (the engine and its learned model live there, not on the page's main thread) and answers with the annotated
+ * document to paint. Bounded: a 20 MB page is already far past any policy. The background checks every offset.
+ */
+const offset = z.number().check(z.int(), z.nonnegative());
+export const MAX_PAGE_TEXT = 20_000_000;
 export const AnalysisReport = z.object({
   type: z.literal('analysis'),
-  document: z.unknown(),
-  /** the extracted text the document's offsets index (bounded: a 20 MB page is already far past any policy) */
-  text: z.optional(z.string().check(z.maxLength(20_000_000))),
+  url: z.string().check(z.maxLength(8192)),
+  title: z.string().check(z.maxLength(2000)),
+  heading: z.string().check(z.maxLength(2000)),
+  looksLikePolicy: z.boolean(),
+  text: z.string().check(z.maxLength(MAX_PAGE_TEXT)),
+  blocks: z.array(z.object({
+    start: offset,
+    end: offset,
+    kind: z.enum(['heading', 'paragraph', 'list-item', 'cell']),
+    level: z.number().check(z.int(), z.gte(0), z.lte(6)),
+  })).check(z.maxLength(1_000_000)),
+  links: z.array(z.object({ start: offset, end: offset, href: z.string().check(z.maxLength(8192)) })).check(z.maxLength(200_000)),
 });
 /** Automatic mode is off: the page was not read, so the tab forgets what it said of an earlier page. */
 export const AutomaticOff = z.object({ type: z.literal('automatic-off') });

@@ -1,10 +1,9 @@
-import { analyzeInSlices } from '../../engine/analyze';
 import { looksLikePolicyPage, namedLikePolicy } from '../../engine/classify/policy-page';
 import { extractInSlices, type DomExtraction, type TextRun } from '../../engine/extract/dom';
 import { errorText } from '../../engine/text/format';
 import type { AnnotatedDocument } from '../../document/schema';
-import { buildDocument } from '../../pipeline';
 import type { MessageClient } from '../messages/client';
+import { MAX_PAGE_TEXT } from '../messages/protocol';
 import { defaultSettings, parseSettings, type Settings } from '../settings/settings';
 import { fakePageContext, type PageContext } from './context';
 import { ContentObserver } from './observer';
@@ -13,8 +12,9 @@ import { PointerCards } from './pointer';
 import { isHiddenByLayout, recordTimings, yieldToPage } from './timing';
 
 /**
- * The content script's work on one page: read the visible text, analyse it in slices that leave the main thread
- * free, hand the result to the background, and paint what comes back. Browser APIs arrive as arguments, so the
+ * The content script's work on one page: read the visible text in slices that leave the main thread free, hand it to
+ * the background, which analyses it (the engine and its learned model run there, off the page's main thread), and
+ * paint what comes back. Browser APIs arrive as arguments, so the
  * entrypoint stays a few lines of wiring.
  *
  * After the first run it keeps watching (lib/extension/page/observer.ts): text revealed or inserted later — an opened
@@ -30,30 +30,6 @@ export interface RunResult {
   document?: AnnotatedDocument;
   /** timings in ms, read by the benchmark and the end-to-end tests */
   timings?: { extract: number; analyze: number; firstHighlight: number; total: number };
-}
-
-const PROGRESS_EVERY_MS = 250;
-/**
- * Chromium refuses extension messages over 64 MiB, counted after its own serialisation: a document of 27 million
- * JSON characters was already refused. Stay well below.
- */
-const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
-
-/**
- * The document's JSON size, estimated without serialising all of it: a sample of clauses spread over the document is
- * serialised, and its size per clause scaled to the whole.
- */
-function approximateMessageBytes(doc: AnnotatedDocument): number {
-  const count = doc.clauses.length;
-  if (count <= 200) return JSON.stringify(doc).length;
-  const step = Math.floor(count / 100);
-  let sampled = 0;
-  let sampleSize = 0;
-  for (let i = 0; i < count; i += step) {
-    sampled += JSON.stringify(doc.clauses[i]).length;
-    sampleSize++;
-  }
-  return 4096 + (sampled / sampleSize) * count * 1.2;
 }
 
 export class PageController {
@@ -164,51 +140,31 @@ export class PageController {
       const looksLikePolicy = looksLikePolicyPage(url, doc.title, extraction.text, heading);
       if (!force && !looksLikePolicy) return await this.reportNotAPolicy(url, true);
       this.last = { force, status: 'done', url, text: extraction.text };
-      await this.messenger.send({ type: 'progress', done: 0, total: 1 });
-      let lastProgress = win.performance.now();
-      const clauses = await analyzeInSlices(
-        extraction,
-        () => yieldToPage(win),
-        (progress) => {
-          // At most a few a second: each one is a database write in the background.
-          const now = win.performance.now();
-          if (now - lastProgress < PROGRESS_EVERY_MS) return;
-          lastProgress = now;
-          void this.messenger.send({ type: 'progress', ...progress }).catch(() => undefined);
-        },
-      );
-      const t2 = win.performance.now();
-      const built = await buildDocument({
-        extraction,
-        clauses,
-        url,
-        title: doc.title || heading,
-        looksLikePolicy,
-        toolVersion: this.toolVersion,
-      });
-      // Paint at once; the background's reply (with provision matches) only enriches the cards.
-      win.performance.mark('clausemark:exported');
-      this.paint(built, extraction.runs);
-      const t3 = win.performance.now();
-      // The text lets the background find recorded clauses the analysis does not label (a liability cap, a licence).
-      const bytes = approximateMessageBytes(built) + extraction.text.length * 1.1;
-      if (bytes > MAX_MESSAGE_BYTES) {
-        // The browser refuses larger messages (and takes seconds to find out): keep the highlights, say why
-        // nothing is stored.
-        const reason = `This page is too large to keep its analysis (${built.clauses.length} clauses, about ` +
-          `${Math.round(bytes / 1024 / 1024)} MB); its highlights are shown on the page.`;
-        await this.messenger.send({ type: 'analysis-failed', reason });
-        recordTimings(win, t0, t1, t2, t3);
-        return { status: 'done', document: built };
+      if (extraction.text.length > MAX_PAGE_TEXT) {
+        // Far past any policy: the browser would refuse the message (and take seconds to find out).
+        await this.messenger.send({ type: 'analysis-failed', reason: `This page is too large to analyse (${Math.round(extraction.text.length / 1e6)} million characters).` });
+        return { status: 'failed' };
       }
-      const reply = await this.messenger.send({ type: 'analysis', document: built, text: extraction.text });
+      const reply = await this.messenger.send({
+        type: 'analysis',
+        url,
+        title: (doc.title || heading).slice(0, 2000),
+        heading: heading.slice(0, 2000),
+        looksLikePolicy,
+        text: extraction.text,
+        blocks: extraction.blocks,
+        links: extraction.links,
+      });
+      const t2 = win.performance.now();
       // Replies reach the content script unchecked (zod/mini only here): make sure it is a document before painting.
-      const enriched = reply?.ok === true && typeof reply.document === 'object' ? reply.document : built;
-      this.paint(enriched, extraction.runs);
+      if (reply?.ok !== true || typeof reply.document !== 'object') throw new Error(reply?.ok === false ? reply.error : 'the background did not answer');
+      win.performance.mark('clausemark:exported');
+      this.paint(reply.document, extraction.runs);
+      const t3 = win.performance.now();
       recordTimings(win, t0, t1, t2, t3);
       return {
         status: 'done',
-        document: enriched,
+        document: reply.document,
         timings: { extract: t1 - t0, analyze: t2 - t1, firstHighlight: t3 - t0, total: win.performance.now() - t0 },
       };
     } catch (error) {
