@@ -5,12 +5,12 @@ import { z } from 'zod';
 import { analyze, analyzeByRules } from '../lib/engine/analyze';
 import { extractFromPlainText } from '../lib/engine/extract/plain-text';
 import type { LearnedModel } from '../lib/engine/learned/model';
-import { agreement } from '../lib/node/train/agreement';
+import { agreement } from '../lib/node/eval/agreement';
 import { crossValidate } from '../lib/node/train/cross-validate';
-import type { DocumentData } from '../lib/node/train/dataset';
-import { clausesToPredictions, emptyScores, metricsOf, productPredictions, scoreDocument, type Scores } from '../lib/node/train/evaluate';
+import type { DocumentData } from '../lib/node/eval/dataset';
+import { clausesToPredictions, emptyScores, metricsOf, productPredictions, scoreDocument, type Scores } from '../lib/node/eval/evaluate';
 import { DEFAULT_FIT, fit } from '../lib/node/train/fit';
-import { LABELS_DIR, loadLabelledSet, ROOT } from '../lib/node/train/load-set';
+import { LABELS_DIR, loadLabelledSet, ROOT } from '../lib/node/eval/load-set';
 import { EXCEPTION_KINDS } from '../lib/engine/model/analysis';
 
 /**

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crossValidate } from '../lib/node/train/cross-validate';
-import { metricsOf, splitOf } from '../lib/node/train/evaluate';
+import { metricsOf, splitOf } from '../lib/node/eval/evaluate';
 import { DEFAULT_FIT, fit, modelFile } from '../lib/node/train/fit';
-import { loadLabelledSet, ROOT } from '../lib/node/train/load-set';
+import { loadLabelledSet, ROOT } from '../lib/node/eval/load-set';
 
 /**
  * `npm run train`: builds the learned stage from the labelled documents (tests/fixtures/labels). Thresholds come

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../lib/engine/analyze';
-import { loadLabelledSet } from '../../lib/node/train/load-set';
+import { loadLabelledSet } from '../../lib/node/eval/load-set';
 
 /**
  * The company's own rights are never opt-outs (labelling spec): every sentence of the labelled documents in which

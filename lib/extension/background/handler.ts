@@ -33,6 +33,8 @@ export interface BackgroundDeps {
   setBadge: (tabId: number, text: string, title: string) => Promise<void>;
   /** the extension's version, recorded in each analysis */
   toolVersion: string;
+  /** the clock that dates each analysis (tests pass their own); the current time when absent */
+  now?: () => Date;
   log?: (message: string) => void;
 }
 
@@ -122,6 +124,7 @@ export function createMessageHandler(deps: BackgroundDeps) {
         heading: message.heading,
         looksLikePolicy: message.looksLikePolicy,
         toolVersion: deps.toolVersion,
+        analyzedAt: deps.now?.(),
         matcher: deps.matcher(),
       });
       const url = pageAddress(document.document.url);

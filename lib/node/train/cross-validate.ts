@@ -1,7 +1,7 @@
 import type { Scored } from '../../engine/learned/clauses';
 import type { LearnedModel, ModelFile } from '../../engine/learned/model';
-import type { DocumentData } from './dataset';
-import { emptyScores, foldsOf, metricsOf, productPredictions, scoreDocument, unitScores, type Scores } from './evaluate';
+import type { DocumentData } from '../eval/dataset';
+import { emptyScores, foldsOf, metricsOf, productPredictions, scoreDocument, unitScores, type Scores } from '../eval/evaluate';
 import { DEFAULT_FIT, fit, type FitOptions } from './fit';
 
 /**

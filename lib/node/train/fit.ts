@@ -1,5 +1,5 @@
 import { EXCEPTION_KINDS, HEADS, WIDTH, type ModelFile } from '../../engine/learned/model';
-import type { Example } from './dataset';
+import type { Example } from '../eval/dataset';
 
 /**
  * Fits the learned stage: logistic regression per head and a softmax over exception kinds, by AdaGrad with L2,

@@ -22,3 +22,14 @@ export function spanMatchesLabel(spanText: string, labelText: string): boolean {
   const common = commonInOrder(label, span);
   return common >= 0.6 * label.length || common >= 0.6 * span.length;
 }
+
+/** Finds a quote in extracted text, tolerant of white space (the page may wrap lines where the source did not). */
+export function locateQuote(text: string, quote: string): { start: number; end: number } | null {
+  const pattern = quote
+    .trim()
+    .split(/\s+/)
+    .map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[\\s\\u00a0]+');
+  const match = new RegExp(pattern).exec(text);
+  return match ? { start: match.index, end: match.index + match[0].length } : null;
+}

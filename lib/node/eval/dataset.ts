@@ -1,7 +1,7 @@
 import { analyzeByRules, type AnalyzeInput } from '../../engine/analyze';
 import type { AnalyzedClause } from '../../engine/model/analysis';
 import { loadDocumentFile } from '../cli/load-document';
-import { locateQuote } from '../eval/score';
+import { locateQuote } from './span-match';
 import { documentFeatures, unitEvidenceOf, type UnitEvidence } from '../../engine/learned/features';
 import { EXCEPTION_KINDS } from '../../engine/learned/model';
 import { learningUnits, type Unit } from '../../engine/learned/units';
