@@ -285,6 +285,24 @@ describe('createMessageHandler: rejections', () => {
     await expectNothingStored();
   });
 
+  const SMALL_TEXT = 'You can opt out of targeted advertising in your account settings.';
+  const SMALL_BLOCK = { start: 0, end: SMALL_TEXT.length, kind: 'paragraph', level: 0 };
+  /** A well-formed analysis message, for the malformed variants below. */
+  const SMALL_PAGE = {
+    type: 'analysis',
+    url: 'https://example.com/privacy',
+    title: 'Privacy',
+    heading: '',
+    looksLikePolicy: true,
+    text: SMALL_TEXT,
+    blocks: [SMALL_BLOCK],
+    links: [],
+  };
+
+  it('accepts the well-formed message the malformed ones below are made from', async () => {
+    expect(await makeHandler()(SMALL_PAGE, contentScript)).toMatchObject({ ok: true, document: { summary: { optOutCount: 1 } } });
+  });
+
   const malformed: Array<[string, unknown]> = [
     ['null', null],
     ['undefined', undefined],
@@ -305,6 +323,19 @@ describe('createMessageHandler: rejections', () => {
     ['get-tab-state with a string tab id', { type: 'get-tab-state', tabId: '7' }],
     ['get-tab-state without tab id', { type: 'get-tab-state' }],
     ['a type of the wrong type', { type: 7 }],
+    // analysis: the page's extraction, nothing else
+    ['analysis with a document instead of the page\'s text (the old message)', { type: 'analysis', document: { clauses: [] }, text: 'x' }],
+    ['analysis without blocks', { ...SMALL_PAGE, blocks: undefined }],
+    ['analysis without links', { ...SMALL_PAGE, links: undefined }],
+    ['analysis with a text that is not a string', { ...SMALL_PAGE, text: ['You can opt out.'] }],
+    ['analysis with looksLikePolicy as a string', { ...SMALL_PAGE, looksLikePolicy: 'yes' }],
+    ['analysis with a negative block offset', { ...SMALL_PAGE, blocks: [{ ...SMALL_BLOCK, start: -1 }] }],
+    ['analysis with a fractional block offset', { ...SMALL_PAGE, blocks: [{ ...SMALL_BLOCK, end: 10.5 }] }],
+    ['analysis with an unknown block kind', { ...SMALL_PAGE, blocks: [{ ...SMALL_BLOCK, kind: 'script' }] }],
+    ['analysis with a heading level past 6', { ...SMALL_PAGE, blocks: [{ ...SMALL_BLOCK, kind: 'heading', level: 7 }] }],
+    ['analysis with a link without href', { ...SMALL_PAGE, links: [{ start: 0, end: 3 }] }],
+    ['analysis with a huge title', { ...SMALL_PAGE, title: 'x'.repeat(5_000) }],
+    ['analysis with a huge address', { ...SMALL_PAGE, url: `https://example.com/${'a'.repeat(10_000)}` }],
   ];
 
   for (const [name, message] of malformed) {
@@ -354,20 +385,40 @@ describe('createMessageHandler: rejections', () => {
     await expectNothingStored();
   });
 
-  const invalidDocuments: Array<[string, (doc: AnnotatedDocument) => unknown]> = [
-    ['not an object', () => 'a document'],
-    ['missing clauses', (doc) => ({ document: doc.document, summary: doc.summary })],
-    ['a bad hash', (doc) => ({ ...doc, document: { ...doc.document, sha256: 'not-a-hash' } })],
-    ['a negative offset', (doc) => ({ ...doc, clauses: [{ ...doc.clauses[0]!, start: -1 }, ...doc.clauses.slice(1)] })],
-    ['an unknown label', (doc) => ({ ...doc, clauses: [{ ...doc.clauses[0]!, labels: ['sneaky'] }] })],
-    ['the wrong tool name', (doc) => ({ ...doc, document: { ...doc.document, tool: { name: 'Other', version: '1' } } })],
+  it('refuses a text longer than any page it reads, by the schema, before any work', async () => {
+    const handle = makeHandler();
+    const huge = 'x'.repeat(MAX_PAGE_TEXT + 1);
+    const error = expectRejected(await handle({ ...SMALL_PAGE, text: huge, blocks: [{ ...SMALL_BLOCK, end: huge.length }] }, contentScript));
+    expect(error).toMatch(/^rejected a malformed message: text: /);
+    expect(logged).toEqual([error]);
+    await expectNothingStored();
+  });
+
+  /** Extractions the schema takes but whose offsets do not fit the text: the content script is not trusted. */
+  const TWO_PARAGRAPHS = 'You can opt out of targeted advertising in your account settings.\n\nEven if you opt out, we keep your data for security.';
+  const badExtractions: Array<[string, (page: AnalysisMessage) => AnalysisMessage, RegExp]> = [
+    ['blocks out of order', (page) => ({ ...page, blocks: [...page.blocks].reverse() }), /block 1 is outside the text or out of order$/],
+    ['overlapping blocks', (page) => ({ ...page, blocks: [page.blocks[0]!, { ...page.blocks[1]!, start: page.blocks[0]!.end - 5 }] }), /block 1 is outside the text or out of order$/],
+    ['a block that ends before it starts', (page) => ({ ...page, blocks: [{ ...page.blocks[0]!, start: 10, end: 5 }] }), /block 0 is outside the text or out of order$/],
+    ['a block beyond the text', (page) => ({ ...page, blocks: [page.blocks[0]!, { ...page.blocks[1]!, end: page.text.length + 1 }] }), /block 1 is outside the text or out of order$/],
+    ['a block wholly past the end', (page) => ({ ...page, blocks: [{ start: 5_000, end: 6_000, kind: 'paragraph', level: 0 }] }), /block 0 is outside the text or out of order$/],
+    ['a link beyond the text', (page) => ({ ...page, links: [{ start: 0, end: 3, href: 'https://example.com/' }, { start: page.text.length - 2, end: page.text.length + 40, href: 'https://example.com/x' }] }), /link 1 is outside the text$/],
+    ['a link that ends before it starts', (page) => ({ ...page, links: [{ start: 9, end: 3, href: 'https://example.com/' }] }), /link 0 is outside the text$/],
   ];
 
-  for (const [name, corrupt] of invalidDocuments) {
-    it(`rejects an analysis whose document fails the export schema (${name}) and marks the tab as error`, async () => {
+  it('takes the extraction those are made from', async () => {
+    const page = textMessage(TWO_PARAGRAPHS, { url: 'https://example.com/privacy', title: 'Privacy' });
+    expect(page.blocks).toHaveLength(2);
+    expect(await makeHandler()({ ...page, links: [{ start: 0, end: 3, href: 'https://example.com/' }] }, contentScript)).toMatchObject({ ok: true });
+  });
+
+  for (const [name, corrupt, reason] of badExtractions) {
+    it(`rejects an analysis whose extraction does not fit its text (${name}), stores nothing and marks the tab as error`, async () => {
       const handle = makeHandler();
-      const error = expectRejected(await handle({ type: 'analysis', document: corrupt(plainDocument) }, contentScript));
-      expect(error).toMatch(/^analysis did not match the export schema/);
+      const message = corrupt(textMessage(TWO_PARAGRAPHS, { url: 'https://example.com/privacy', title: 'Privacy' }));
+      const error = expectRejected(await handle(message, contentScript));
+      expect(error).toMatch(/^the page's text could not be read: /);
+      expect(error).toMatch(reason);
       expect(logged).toEqual([error]);
       expect(await db.analyses.count()).toBe(0);
       expect(badges).toEqual([]);
@@ -378,6 +429,17 @@ describe('createMessageHandler: rejections', () => {
       expect(TabStateSchema.safeParse(state).success).toBe(true);
     });
   }
+
+  it('when the analysis itself fails, the tab shows the error instead of an analysis that never ends', async () => {
+    const handle = makeHandler({ matcher: () => { throw new Error('the provision dataset did not load'); } });
+    const error = expectRejected(await handle(policyMessage, contentScript));
+    expect(error).toMatch(/^failed on "analysis": .*the provision dataset did not load/);
+    expect(await db.analyses.count()).toBe(0);
+    expect(badges).toEqual([]);
+    const state = stateOf(await handle({ type: 'get-tab-state', tabId: 7 }, popup));
+    expect(state).toMatchObject({ status: 'error', reason: expect.stringContaining('the provision dataset did not load') });
+    expect(TabStateSchema.safeParse(state).success).toBe(true);
+  });
 
   it('answers with an error, never throws, when storage fails', async () => {
     const handle = makeHandler();

@@ -93,6 +93,41 @@ export function createMessageHandler(deps: BackgroundDeps) {
   const saveTab = (tabId: number, state: TabRecord['state']) =>
     deps.db.tabs.put({ tabId, state, updatedAt: new Date().toISOString() });
 
+  /** The pipeline on a page's checked extraction, the comparison with its last visit, the stored record and the badge. */
+  const analyseAndStore = async (message: BackgroundMessage<'analysis'>, tabId: number): Promise<BackgroundReply<'analysis'>> => {
+    // The whole pipeline runs here, once: analyse (rules and the learned model), build, match, summarise.
+    const document = await annotate({
+      extraction: { text: message.text, blocks: message.blocks, links: message.links },
+      url: message.url,
+      title: message.title,
+      heading: message.heading,
+      looksLikePolicy: message.looksLikePolicy,
+      toolVersion: deps.toolVersion,
+      analyzedAt: deps.now?.(),
+      matcher: deps.matcher(),
+    });
+    const url = pageAddress(document.document.url);
+    // Compare with the page's last visit, then store this one: one transaction, so two tabs of one page
+    // cannot both compare against the same older visit.
+    const { analysisId, changes } = await deps.db.transaction('rw', deps.db.analyses, async () => {
+      const previous = await deps.db.latestVisitOf(url);
+      const changes = previous ? compareAnalyses(previous.document, document) : null;
+      const analysisId = await deps.db.analyses.add({
+        url,
+        sha256: document.document.sha256,
+        analyzedAt: document.document.analyzedAt,
+        clauseHashes: document.clauses.map((clause) => clause.sha256),
+        document,
+        changes,
+      });
+      return { analysisId, changes };
+    });
+    await saveTab(tabId, { status: 'done', analysisId });
+    const badge = badgeFor(document, changes);
+    await deps.setBadge(tabId, badge.text, badge.title);
+    return { ok: true, document };
+  };
+
   /** One handler per message type. A sender's tab id is there for every content-script message (checked before). */
   const handlers: Handlers = {
     progress: async (message, tabId) => {
@@ -116,37 +151,13 @@ export function createMessageHandler(deps: BackgroundDeps) {
         return reject(reason);
       }
       await saveTab(tabId!, { status: 'analyzing', done: 0, total: 1 });
-      // The whole pipeline runs here, once: analyse (rules and the learned model), build, match, summarise.
-      const document = await annotate({
-        extraction: { text: message.text, blocks: message.blocks, links: message.links },
-        url: message.url,
-        title: message.title,
-        heading: message.heading,
-        looksLikePolicy: message.looksLikePolicy,
-        toolVersion: deps.toolVersion,
-        analyzedAt: deps.now?.(),
-        matcher: deps.matcher(),
-      });
-      const url = pageAddress(document.document.url);
-      // Compare with the page's last visit, then store this one: one transaction, so two tabs of one page
-      // cannot both compare against the same older visit.
-      const { analysisId, changes } = await deps.db.transaction('rw', deps.db.analyses, async () => {
-        const previous = await deps.db.latestVisitOf(url);
-        const changes = previous ? compareAnalyses(previous.document, document) : null;
-        const analysisId = await deps.db.analyses.add({
-          url,
-          sha256: document.document.sha256,
-          analyzedAt: document.document.analyzedAt,
-          clauseHashes: document.clauses.map((clause) => clause.sha256),
-          document,
-          changes,
-        });
-        return { analysisId, changes };
-      });
-      await saveTab(tabId!, { status: 'done', analysisId });
-      const badge = badgeFor(document, changes);
-      await deps.setBadge(tabId!, badge.text, badge.title);
-      return { ok: true, document };
+      try {
+        return await analyseAndStore(message, tabId!);
+      } catch (error) {
+        // The tab must not read "analysing" for ever: it says why there is nothing to show.
+        await saveTab(tabId!, { status: 'error', reason: `the analysis failed: ${errorText(error)}` }).catch(() => undefined);
+        throw error;
+      }
     },
     'automatic-off': async (_message, tabId) => {
       await deps.db.tabs.delete(tabId!);
