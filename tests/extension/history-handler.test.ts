@@ -6,7 +6,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { CHANGED_BADGE, createMessageHandler, type MessageSender } from '../../lib/extension/background/handler';
 import { ClausemarkDatabase } from '../../lib/extension/db/database';
 import { bundledMatcher } from '../../lib/knowledge/dataset/load';
-import { EXT_ID, EXT_ORIGIN, stateOf, useHandlerHarness, type Harness } from '../support/handler-harness';
+import { EXT_ID, EXT_ORIGIN, pageMessage, stateOf, TOOL_VERSION, useHandlerHarness, type AnalysisMessage, type Harness } from '../support/handler-harness';
 import { documentFromSource } from '../../lib/node/cli/load-document';
 import { annotate as runPipeline } from '../../lib/pipeline';
 import type { AnnotatedDocument } from '../../lib/document/schema';
@@ -31,33 +31,56 @@ const optionsPage: MessageSender = { id: EXT_ID, url: `${EXT_ORIGIN}options.html
 const ORIGINAL_ADS = 'and we will honor global privacy controls.';
 const REWORDED_ADS = 'and we will honor global privacy controls where the law requires it.';
 
-async function annotate(markdown: string, analyzedAt: string, url = POLICY_URL): Promise<AnnotatedDocument> {
+/**
+ * One visit of a page: the message its content script sends, the time the background's clock reads when it arrives,
+ * and the document the pipeline (with the bundled provision matcher, as the background runs it) makes of it then.
+ */
+interface Visit {
+  message: AnalysisMessage;
+  at: string;
+  doc: AnnotatedDocument;
+}
+
+async function visit(markdown: string, at: string, url = POLICY_URL): Promise<Visit> {
   const { title, extraction } = documentFromSource(markdown, '.md', 'Privacy Policy');
-  return runPipeline({
-    extraction: extraction,
+  const message = pageMessage(extraction, { url, title });
+  const doc = await runPipeline({
+    extraction,
     url,
     title,
     looksLikePolicy: true,
-    toolVersion: '0.1.0',
-    analyzedAt: new Date(analyzedAt),
+    toolVersion: TOOL_VERSION,
+    analyzedAt: new Date(at),
+    matcher: bundledMatcher(),
   });
+  return { message, at, doc };
 }
 
 /** First visit, a second visit of the same text, a visit after the advertising opt-out was reworded. */
-let first: AnnotatedDocument;
-let same: AnnotatedDocument;
-let reworded: AnnotatedDocument;
+let first: Visit;
+let same: Visit;
+let reworded: Visit;
 
 beforeAll(async () => {
   const markdown = readFileSync(FIXTURE, 'utf8');
   expect(markdown).toContain(ORIGINAL_ADS);
-  first = await annotate(markdown, '2026-01-01T10:00:00.000Z');
-  same = await annotate(markdown, '2026-01-02T10:00:00.000Z', `${POLICY_URL}#cookies`);
-  reworded = await annotate(markdown.replace(ORIGINAL_ADS, REWORDED_ADS), '2026-02-01T10:00:00.000Z');
+  first = await visit(markdown, '2026-01-01T10:00:00.000Z');
+  same = await visit(markdown, '2026-01-02T10:00:00.000Z', `${POLICY_URL}#cookies`);
+  reworded = await visit(markdown.replace(ORIGINAL_ADS, REWORDED_ADS), '2026-02-01T10:00:00.000Z');
 });
 
+/** The background's clock: each visit arrives at its own time (the handler dates the analysis itself). */
+let clockReads = '2026-01-01T00:00:00.000Z';
+const clock = () => new Date(clockReads);
+
+/** Sends a visit's message when the clock reads `at` (its own time unless given). */
+function send(handle: ReturnType<typeof createMessageHandler>, page: Visit, sender = contentScript, at = page.at, message: AnalysisMessage = page.message) {
+  clockReads = at;
+  return handle(message, sender);
+}
+
 const harness = useHandlerHarness('history-handler-test');
-const makeHandler = harness.makeHandler;
+const makeHandler: Harness['makeHandler'] = (overrides = {}) => harness.makeHandler({ now: clock, ...overrides });
 let db: ClausemarkDatabase;
 let badges: Harness['badges'];
 let logged: string[];
@@ -73,11 +96,13 @@ type Done = Extract<TabState, { status: 'done' }>;
 describe('changed since your last visit', () => {
   it('a first visit: no comparison, the usual badge, no changes in the tab state', async () => {
     const handle = makeHandler();
-    expect(await handle({ type: 'analysis', document: first }, contentScript)).toMatchObject({ ok: true });
+    const reply = await send(handle, first);
+    // what the background made of the page is what the pipeline makes of it
+    expect(reply).toEqual({ ok: true, document: first.doc });
     const [stored] = await db.analyses.toArray();
     expect(stored!.changes).toBeNull();
     expect(badges).toHaveLength(1);
-    expect(badges[0]!.text).toBe(String(first.summary.exceptionCount));
+    expect(badges[0]!.text).toBe(String(first.doc.summary.exceptionCount));
     expect(badges[0]!.title).toMatch(/^Clausemark: \d+ opt-outs?, \d+ exceptions? to them$/);
     const state = stateOf(await handle({ type: 'get-tab-state', tabId: 7 }, popup));
     expect(TabStateSchema.parse(state)).toMatchObject({ status: 'done' });
@@ -86,17 +111,17 @@ describe('changed since your last visit', () => {
 
   it('the same text again (even under #fragment): unchanged, usual badge, compared with the first visit', async () => {
     const handle = makeHandler();
-    await handle({ type: 'analysis', document: first }, contentScript);
-    await handle({ type: 'analysis', document: same }, contentScript);
+    await send(handle, first);
+    await send(handle, same);
     const records = await db.analyses.orderBy('id').toArray();
     expect(records.map((record) => record.url)).toEqual([POLICY_URL, POLICY_URL]);
     expect(records[1]!.changes).toMatchObject({
       documentChanged: false,
-      previousAnalyzedAt: first.document.analyzedAt,
+      previousAnalyzedAt: first.doc.document.analyzedAt,
       added: [],
       removed: [],
       changed: [],
-      unchangedCount: first.clauses.length,
+      unchangedCount: first.doc.clauses.length,
     });
     expect(badges.at(-1)!.text).not.toBe(CHANGED_BADGE);
     const state = TabStateSchema.parse(stateOf(await handle({ type: 'get-tab-state', tabId: 7 }, popup))) as Done;
@@ -105,8 +130,8 @@ describe('changed since your last visit', () => {
 
   it('a changed text: the badge says so, and the tab state lists the reworded clause with its word diff', async () => {
     const handle = makeHandler();
-    await handle({ type: 'analysis', document: first }, contentScript);
-    await handle({ type: 'analysis', document: reworded }, { ...contentScript, tab: { id: 8 } });
+    await send(handle, first);
+    await send(handle, reworded, { ...contentScript, tab: { id: 8 } });
 
     expect(badges.at(-1)).toEqual({
       tabId: 8,
@@ -117,7 +142,7 @@ describe('changed since your last visit', () => {
     expect(state.status).toBe('done');
     const changes = state.changes!;
     expect(changes.documentChanged).toBe(true);
-    expect(changes.previousSha256).toBe(first.document.sha256);
+    expect(changes.previousSha256).toBe(first.doc.document.sha256);
     expect(changes.added).toEqual([]);
     expect(changes.removed).toEqual([]);
     expect(changes.changed).toHaveLength(1);
@@ -130,10 +155,10 @@ describe('changed since your last visit', () => {
 
   it('compares with the latest visit only: back to the old text is a change again', async () => {
     const handle = makeHandler();
-    await handle({ type: 'analysis', document: first }, contentScript);
-    await handle({ type: 'analysis', document: reworded }, contentScript);
-    const back = { ...first, document: { ...first.document, analyzedAt: '2026-03-01T10:00:00.000Z' } };
-    await handle({ type: 'analysis', document: back }, contentScript);
+    await send(handle, first);
+    await send(handle, reworded);
+    // back to the first text, a month later
+    await send(handle, first, contentScript, '2026-03-01T10:00:00.000Z');
     const latest = await db.latestVisitOf(POLICY_URL);
     expect(latest!.analyzedAt).toBe('2026-03-01T10:00:00.000Z');
     expect(latest!.changes!.previousAnalyzedAt).toBe('2026-02-01T10:00:00.000Z');
@@ -143,9 +168,8 @@ describe('changed since your last visit', () => {
 
   it('another page is not compared with this one', async () => {
     const handle = makeHandler();
-    await handle({ type: 'analysis', document: first }, contentScript);
-    const elsewhere = { ...reworded, document: { ...reworded.document, url: 'https://example.com/privacy' } };
-    await handle({ type: 'analysis', document: elsewhere }, contentScript);
+    await send(handle, first);
+    await send(handle, reworded, contentScript, reworded.at, { ...reworded.message, url: 'https://example.com/privacy' });
     expect((await db.latestVisitOf('https://example.com/privacy'))!.changes).toBeNull();
     expect(badges.at(-1)!.text).not.toBe(CHANGED_BADGE);
   });
@@ -154,8 +178,8 @@ describe('changed since your last visit', () => {
 describe('history list and entries', () => {
   it('lists every visit newest first with title, host, date and counts, and opens one read-only', async () => {
     const handle = makeHandler();
-    await handle({ type: 'analysis', document: first }, contentScript);
-    await handle({ type: 'analysis', document: reworded }, contentScript);
+    await send(handle, first);
+    await send(handle, reworded);
 
     const list = HistoryListReplySchema.parse(await handle({ type: 'list-history' }, popup));
     expect(list.entries).toHaveLength(2);
@@ -163,19 +187,19 @@ describe('history list and entries', () => {
     expect(newest).toMatchObject({
       url: POLICY_URL,
       host: 'www.anthropic.com',
-      title: reworded.document.title,
-      analyzedAt: reworded.document.analyzedAt,
-      sha256: reworded.document.sha256,
-      clauseCount: reworded.summary.clauseCount,
-      optOutCount: reworded.summary.optOutCount,
-      exceptionCount: reworded.summary.exceptionCount,
+      title: reworded.doc.document.title,
+      analyzedAt: reworded.doc.document.analyzedAt,
+      sha256: reworded.doc.document.sha256,
+      clauseCount: reworded.doc.summary.clauseCount,
+      optOutCount: reworded.doc.summary.optOutCount,
+      exceptionCount: reworded.doc.summary.exceptionCount,
       changedSincePrevious: true,
     });
-    expect(oldest).toMatchObject({ analyzedAt: first.document.analyzedAt, changedSincePrevious: null });
+    expect(oldest).toMatchObject({ analyzedAt: first.doc.document.analyzedAt, changedSincePrevious: null });
 
     const detail = HistoryDetailReplySchema.parse(await handle({ type: 'get-history-entry', id: newest!.id }, popupInTab));
     expect(detail.entry).toEqual(newest);
-    expect(detail.document.document.sha256).toBe(reworded.document.sha256);
+    expect(detail.document.document.sha256).toBe(reworded.doc.document.sha256);
     expect(detail.document.document.dataset).not.toBeNull(); // stored with the provision matches
     expect(detail.changes?.changed).toHaveLength(1);
     const old = HistoryDetailReplySchema.parse(await handle({ type: 'get-history-entry', id: oldest!.id }, popup));
@@ -191,7 +215,7 @@ describe('history list and entries', () => {
 
   it('only the extension pages may read the history: a content script is refused', async () => {
     const handle = makeHandler();
-    await handle({ type: 'analysis', document: first }, contentScript);
+    await send(handle, first);
     const [record] = await db.analyses.toArray();
     expectRejected(await handle({ type: 'list-history' }, contentScript), /only the extension's own pages/);
     expectRejected(await handle({ type: 'get-history-entry', id: record!.id }, contentScript), /only the extension's own pages/);
@@ -215,7 +239,7 @@ describe('history list and entries', () => {
 describe('delete all stored data', () => {
   it('clears analyses, tab states and settings, and the badges of the tabs it knew', async () => {
     const handle = makeHandler();
-    await handle({ type: 'analysis', document: first }, contentScript);
+    await send(handle, first);
     await handle({ type: 'progress', done: 1, total: 4 }, { ...contentScript, tab: { id: 9 } });
     await saveSettings(db, { automatic: false, hiddenTopics: ['advertising'], highContrast: true });
     badges.length = 0;
@@ -232,13 +256,13 @@ describe('delete all stored data', () => {
       settings: { automatic: true, hiddenTopics: [], highContrast: false },
     });
     // a visit after the deletion is a first visit again
-    await handle({ type: 'analysis', document: reworded }, contentScript);
+    await send(handle, reworded);
     expect((await db.analyses.toArray())[0]!.changes).toBeNull();
   });
 
   it('a content script cannot delete anything', async () => {
     const handle = makeHandler();
-    await handle({ type: 'analysis', document: first }, contentScript);
+    await send(handle, first);
     await saveSettings(db, { automatic: false, hiddenTopics: [], highContrast: false });
     expectRejected(await handle({ type: 'delete-all-data' }, contentScript), /only the extension's own pages/);
     expect(await db.analyses.count()).toBe(1);
@@ -249,7 +273,7 @@ describe('delete all stored data', () => {
   it('works from the options page and the popup opened as a page', async () => {
     const handle = makeHandler();
     for (const sender of [optionsPage, popupInTab]) {
-      await handle({ type: 'analysis', document: first }, contentScript);
+      await send(handle, first);
       expect(await handle({ type: 'delete-all-data' }, sender)).toEqual({ ok: true });
       expect(await db.analyses.count()).toBe(0);
     }
@@ -259,7 +283,7 @@ describe('delete all stored data', () => {
 describe('automatic-off', () => {
   it('the tab forgets the earlier page and its badge clears', async () => {
     const handle = makeHandler();
-    await handle({ type: 'analysis', document: first }, contentScript);
+    await send(handle, first);
     expect(await handle({ type: 'automatic-off' }, contentScript)).toEqual({ ok: true });
     expect(await db.tabs.get(7)).toBeUndefined();
     expect(badges.at(-1)).toMatchObject({ tabId: 7, text: '' });
@@ -287,6 +311,8 @@ describe('through the WXT fake browser', () => {
       matcher: bundledMatcher,
       extensionId,
       extensionOrigin: origin,
+      toolVersion: TOOL_VERSION,
+      now: clock,
       setBadge: async () => {},
       log: (line) => logged.push(line),
     });
@@ -295,7 +321,7 @@ describe('through the WXT fake browser', () => {
       const [reply] = await fakeBrowser.runtime.onMessage.trigger(message, sender as BrowserSender, () => {});
       return reply as unknown;
     };
-    await trigger({ type: 'analysis', document: first }, { id: extensionId, url: POLICY_URL, tab: { id: 3 } });
+    await trigger(first.message, { id: extensionId, url: POLICY_URL, tab: { id: 3 } });
     const list = HistoryListReplySchema.parse(await trigger({ type: 'list-history' }, { id: extensionId, url: `${origin}popup.html` }));
     expect(list.entries).toHaveLength(1);
     expect(await trigger({ type: 'list-history' }, { id: extensionId, url: POLICY_URL, tab: { id: 3 } })).toMatchObject({ ok: false });

@@ -4,6 +4,7 @@ import { createMessageHandler, type MessageSender, type Reply } from '../../lib/
 import { ClausemarkDatabase } from '../../lib/extension/db/database';
 import { EXT_ID, EXT_ORIGIN, stateOf, useHandlerHarness, type Harness } from '../support/handler-harness';
 import type { TabState } from '../../lib/extension/messages/tab-state';
+import { MAX_PAGE_TEXT } from '../../lib/extension/messages/protocol';
 
 /**
  * Hostile messages at the background's one receiver: each is answered { ok: false } (never a throw), and the
@@ -17,6 +18,22 @@ const otherExtension: MessageSender = { id: 'zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz', 
 const spoofingPage: MessageSender = { id: EXT_ID, url: `https://hostile.example/${EXT_ORIGIN}popup.html`, tab: { id: 7 } };
 
 const MEGABYTE = 'x'.repeat(1024 * 1024);
+/** A well-formed analysis message (it is taken: see the last test), for the hostile variants. */
+const PAGE = {
+  type: 'analysis',
+  url: 'https://hostile.example/privacy',
+  title: 'Privacy',
+  heading: '',
+  looksLikePolicy: true,
+  text: 'You can opt out.',
+  blocks: [{ start: 0, end: 16, kind: 'paragraph', level: 0 }],
+  links: [],
+};
+/**
+ * Analyses the schema takes but whose offsets do not fit their text: the background records the error for the tab
+ * (the popup shows it); nothing else may change.
+ */
+const RECORDS_ERROR = new Set(['analysis with a block beyond the text', 'analysis with blocks out of order', 'analysis with a link beyond the text']);
 
 const harness = useHandlerHarness('security-messages');
 const handler = () => harness.makeHandler({ log: () => undefined });
@@ -61,8 +78,15 @@ const HOSTILE: Array<[name: string, message: unknown, sender: MessageSender]> = 
   ['get-history-entry with id 0', { type: 'get-history-entry', id: 0 }, popup],
   ['not-a-policy with a megabyte address', { type: 'not-a-policy', url: MEGABYTE }, contentScript],
   ['analysis-failed with a megabyte reason', { type: 'analysis-failed', reason: MEGABYTE }, contentScript],
-  ['analysis with a document that is not one', { type: 'analysis', document: { clauses: 'all of them' } }, contentScript],
-  ['analysis with a prototype-polluting document', JSON.parse('{"type":"analysis","document":{"__proto__":{"polluted":true}}}'), contentScript],
+  // analysis: a page's extraction. The schema refuses what is not one; the offsets are checked against the text.
+  ['analysis with a document instead of the page\'s text', { type: 'analysis', document: { clauses: 'all of them' } }, contentScript],
+  ['analysis with a prototype-polluting block', JSON.parse(`{"type":"analysis","url":"https://hostile.example/","title":"t","heading":"","looksLikePolicy":true,"text":"You can opt out.","blocks":[{"__proto__":{"polluted":true}}],"links":[]}`), contentScript],
+  ['analysis with a block of an unknown kind', { ...PAGE, blocks: [{ start: 0, end: 16, kind: 'iframe', level: 0 }] }, contentScript],
+  ['analysis with a text past the limit', { ...PAGE, text: 'x'.repeat(MAX_PAGE_TEXT + 1) }, contentScript],
+  ['analysis with a block beyond the text', { ...PAGE, blocks: [{ start: 0, end: 1_000_000, kind: 'paragraph', level: 0 }] }, contentScript],
+  ['analysis with blocks out of order', { ...PAGE, text: `${PAGE.text}\n\n${PAGE.text}`, blocks: [{ start: 18, end: 34, kind: 'paragraph', level: 0 }, { start: 0, end: 16, kind: 'paragraph', level: 0 }] }, contentScript],
+  ['analysis with a link beyond the text', { ...PAGE, links: [{ start: 4, end: 4_000, href: 'javascript:alert(1)' }] }, contentScript],
+  ['the popup sending an analysis', PAGE, popup],
   ['set-settings with a prototype-polluting payload', JSON.parse('{"type":"set-settings","settings":{"__proto__":{"polluted":true}}}'), popup],
   ['set-settings with a constructor.prototype payload', { type: 'set-settings', settings: { constructor: { prototype: { polluted: true } } } }, popup],
   ['set-settings with extra fields', { type: 'set-settings', settings: { automatic: false, hiddenTopics: [], highContrast: false, script: '<img onerror=alert(1)>' } }, popup],
@@ -90,12 +114,12 @@ describe('the background rejects hostile messages without a throw and without a 
       const before = await snapshot();
       const reply = await handler()(message, sender);
       expectRejected(reply);
-      // The analysis path records its error for the tab (the popup shows it); nothing else may change.
       const after = await snapshot();
-      if ((message as { type?: unknown } | null)?.type === 'analysis' && sender === contentScript) {
+      if (RECORDS_ERROR.has(name)) {
         expect(after.analyses).toEqual(before.analyses);
         expect(after.settings).toEqual(before.settings);
-        expect(after.tabs.find((tab) => tab.tabId === 7)?.state.status).toBe('error');
+        expect(after.badges).toEqual(before.badges);
+        expect(after.tabs.find((tab) => tab.tabId === 7)?.state).toEqual({ status: 'error', reason: (reply as { error: string }).error });
       } else {
         expect(after).toEqual(before);
       }
@@ -118,5 +142,17 @@ describe('fields a message does not declare never get past the receiver', () => 
   it('get-tab-state with extra fields answers with the tab state alone', async () => {
     const reply = stateOf(await handler()({ type: 'get-tab-state', tabId: 7, extra: { deep: MEGABYTE } }, popup));
     expect(reply).toEqual({ status: 'not-a-policy', url: 'https://hostile.example/' });
+  });
+
+  it('an analysis with extra and __proto__ fields is analysed from its declared fields alone', async () => {
+    const message = JSON.parse(`{"type":"analysis","url":"https://hostile.example/privacy","title":"Privacy","heading":"","looksLikePolicy":true,"text":"You can opt out.","blocks":[{"start":0,"end":16,"kind":"paragraph","level":0,"onclick":"x"}],"links":[],"document":{"clauses":[]},"__proto__":{"polluted":true}}`);
+    const reply = await handler()(message, contentScript);
+    expect(reply).toMatchObject({ ok: true, document: { document: { url: 'https://hostile.example/privacy', title: 'Privacy' } } });
+    expect(await db.analyses.count()).toBe(1);
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+
+  it('the well-formed page the hostile analyses are made from is taken', async () => {
+    expect(await handler()(PAGE, contentScript)).toMatchObject({ ok: true });
   });
 });

@@ -11,6 +11,7 @@ import {
   type StoredAnalysis,
 } from '../../lib/extension/db/database';
 import { extractFromPlainText } from '../../lib/engine/extract/plain-text';
+import type { ExtractedText } from '../../lib/engine/model/analysis';
 import { annotate } from '../../lib/pipeline';
 import { AnnotatedDocumentSchema, type AnnotatedDocument } from '../../lib/document/schema';
 import { diffAsText } from '../../lib/document/history/compare';
@@ -25,17 +26,33 @@ import { loadSettings } from '../../lib/extension/settings/store';
 /** Schema v1 exactly as released. It is written out here, not imported, so an edit to the released entry shows. */
 const V1_STORES = { analyses: '++id, url, sha256, analyzedAt', tabs: 'tabId' };
 
+/**
+ * A short policy in three sections. Plain text has no headings (lib/engine/extract/plain-text.ts), so the section
+ * titles are marked as heading blocks, as a page's <h2> would be: the retention paragraph sits in a section of its
+ * own, apart from the training opt-out and its exception.
+ */
+const HEADINGS = ['How we use your data', 'How long we keep your data', 'Marketing'];
 const FIRST =
   'How we use your data\n\n' +
   'We may use your Inputs and Outputs to train our models, unless you opt out through your account settings. ' +
   'Even if you opt out, we will use Inputs and Outputs for model improvement when your conversations are flagged for safety review.\n\n' +
+  'How long we keep your data\n\n' +
   'We retain your Inputs and Outputs in our back-end systems for up to 30 days after you delete them.\n\n' +
+  'Marketing\n\n' +
   'You can unsubscribe from marketing emails at any time using the link in each email.';
 const SECOND = FIRST.replace('30 days', '90 days');
 
+function sectioned(text: string): ExtractedText {
+  const extraction = extractFromPlainText(text);
+  const blocks = extraction.blocks.map((block) =>
+    HEADINGS.includes(text.slice(block.start, block.end)) ? { ...block, kind: 'heading' as const, level: 2 } : block);
+  expect(blocks.filter((block) => block.kind === 'heading')).toHaveLength(HEADINGS.length);
+  return { ...extraction, blocks };
+}
+
 async function annotated(text: string, url: string, analyzedAt: string): Promise<AnnotatedDocument> {
   return annotate({
-    extraction: extractFromPlainText(text),
+    extraction: sectioned(text),
     url,
     title: 'Privacy Policy',
     looksLikePolicy: true,

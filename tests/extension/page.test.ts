@@ -13,6 +13,10 @@ import { PageController } from '../../lib/extension/page/controller';
 import { Highlighter } from '../../lib/extension/page/highlighter';
 import { HoverCard } from '../../lib/extension/page/hover-card';
 import { createMockClient } from '../../lib/extension/messages/mock';
+import type { BackgroundMessage } from '../../lib/extension/messages/client';
+import type { BackgroundReply } from '../../lib/extension/messages/replies';
+import { AnalysisReport } from '../../lib/extension/messages/protocol';
+import { extractionProblem } from '../../lib/extension/background/handler';
 import { defaultSettings } from '../../lib/extension/settings/settings';
 
 /** The content script's page parts on a DOM: highlighter, hover card and its words, the controller with WXT's ctx. */
@@ -134,28 +138,56 @@ describe('Highlighter', () => {
   });
 });
 
+/** The fixture policy as a page: its blocks as headings and paragraphs, enough for it to read like a policy. */
+function showPolicyPage(): void {
+  const markdown = readFileSync(FIXTURE, 'utf8');
+  document.title = 'Privacy Policy';
+  const { extraction } = documentFromSource(markdown, '.md', 'Privacy Policy');
+  document.body.replaceChildren(...extraction.blocks.map((block) => {
+    const element = document.createElement(block.kind === 'heading' ? 'h2' : 'p');
+    element.textContent = extraction.text.slice(block.start, block.end);
+    return element;
+  }));
+}
+
+/** A stand-in for the background: it runs the pipeline on the extraction it receives, as the real one does. */
+async function backgroundAnswer(message: BackgroundMessage<'analysis'>): Promise<BackgroundReply<'analysis'>> {
+  const problem = extractionProblem(message);
+  if (problem !== null) return { ok: false, error: problem };
+  const document = await annotate({
+    extraction: { text: message.text, blocks: message.blocks, links: message.links },
+    url: message.url,
+    title: message.title,
+    heading: message.heading,
+    looksLikePolicy: message.looksLikePolicy,
+    toolVersion: 'test',
+  });
+  return { ok: true, document };
+}
+
 describe('PageController with WXT ctx', () => {
   it('reads, paints and reports a policy; after the extension is updated nothing of it is left running', async () => {
-    const markdown = readFileSync(FIXTURE, 'utf8');
-    document.title = 'Privacy Policy';
-    const { extraction } = documentFromSource(markdown, '.md', 'Privacy Policy');
-    // The fixture's text as paragraphs: enough for the page to read like a policy.
-    document.body.replaceChildren(...extraction.blocks.map((block) => {
-      const element = document.createElement(block.kind === 'heading' ? 'h2' : 'p');
-      element.textContent = extraction.text.slice(block.start, block.end);
-      return element;
-    }));
+    showPolicyPage();
+    const pageText = extractFromDom(document.body).text;
     const client = createMockClient({
       'get-settings': () => ({ ok: true, settings: defaultSettings() }),
-      progress: () => ({ ok: true }),
-      analysis: (message) => ({ ok: true, document: message.document as AnnotatedDocument }),
+      analysis: backgroundAnswer,
     });
     await withHighlightApi(async (registry) => {
       const ctx = fakePageContext();
       const controller = new PageController(win(), client, 'test', ctx);
       const result = await controller.run(true);
       expect(result.status).toBe('done');
-      expect(client.sent.map((message) => ('type' in message ? message.type : ''))).toEqual(expect.arrayContaining(['get-settings', 'progress', 'analysis']));
+      // the page is read here and analysed in the background: one message with the extraction, no analysis here
+      expect(client.sent.map((message) => ('type' in message ? message.type : ''))).toEqual(['get-settings', 'analysis']);
+      const sent = client.sent[1] as BackgroundMessage<'analysis'>;
+      expect(AnalysisReport.safeParse(sent).success).toBe(true);
+      expect(sent).toMatchObject({ type: 'analysis', url: window.location.href, title: 'Privacy Policy', looksLikePolicy: true, text: pageText });
+      expect(sent.blocks).toHaveLength(document.body.children.length);
+      expect(extractionProblem(sent)).toBeNull();
+      // what is painted is the background's answer
+      expect(result.document!.document.title).toBe('Privacy Policy');
+      expect(result.document!.clauses.map((clause) => clause.id)).toEqual(doc.clauses.map((clause) => clause.id));
       expect(registry.get('clausemark-opt-out')?.ranges.length).toBeGreaterThan(0);
       expect(registry.get('clausemark-exception')?.ranges.length).toBeGreaterThan(0);
       const clause = result.document!.clauses.find((candidate) => candidate.optOut !== null)!;
@@ -166,5 +198,26 @@ describe('PageController with WXT ctx', () => {
       expect((await controller.run(true)).status).toBe('failed');
       expect(controller.jumpTo(clause.id)).toBe(false);
     });
+  });
+
+  it('paints nothing and reports the failure when the background refuses the page', async () => {
+    showPolicyPage();
+    const client = createMockClient({
+      'get-settings': () => ({ ok: true, settings: defaultSettings() }),
+      analysis: () => ({ ok: false, error: "the page's text could not be read: block 3 is outside the text or out of order" }),
+      'analysis-failed': () => ({ ok: true }),
+    });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      await withHighlightApi(async (registry) => {
+        const controller = new PageController(win(), client, 'test', fakePageContext());
+        const result = await controller.run(true);
+        expect(result.status).toBe('failed');
+        expect(registry.size).toBe(0);
+        expect(client.sent.at(-1)).toEqual({ type: 'analysis-failed', reason: "the page's text could not be read: block 3 is outside the text or out of order" });
+      });
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
