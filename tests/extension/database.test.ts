@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ClausemarkDatabase, type StoredAnalysis } from '../../lib/extension/db/database';
+import { ClausemarkDatabase, CURRENT_VERSION, type StoredAnalysis } from '../../lib/extension/db/database';
 import { extractFromPlainText } from '../../lib/engine/extract/plain-text';
 import { annotate } from '../../lib/pipeline';
 import type { AnnotatedDocument } from '../../lib/document/schema';
@@ -63,7 +63,7 @@ describe('ClausemarkDatabase', () => {
     const db = openDb();
     await db.open();
     expect(db.isOpen()).toBe(true);
-    expect(db.verno).toBe(2);
+    expect(db.verno).toBe(CURRENT_VERSION);
     expect(db.tables.map((table) => table.name).sort()).toEqual(['analyses', 'settings', 'tabs']);
     expect(db.analyses.schema.primKey.auto).toBe(true);
     expect(db.analyses.schema.indexes.map((index) => index.name).sort()).toEqual(['[url+analyzedAt]', 'analyzedAt', 'sha256', 'url']);
@@ -142,7 +142,7 @@ describe('ClausemarkDatabase', () => {
 
     const again = openDb(name);
     await again.open();
-    expect(again.verno).toBe(2);
+    expect(again.verno).toBe(CURRENT_VERSION);
     expect(await again.analyses.count()).toBe(1);
     expect(await again.analyses.get(id)).toEqual({ ...analysisOf(doc), id });
     expect(await again.tabs.get(7)).toEqual({

@@ -29,7 +29,8 @@ const ATTACH_WINDOW = 3;
  */
 export interface RuleVerdicts {
   offers: Span[];
-  exceptions: Array<Span & { offer: Span }>;
+  /** `cue`: the words that introduced it; cases of one enumeration share their offer and cue */
+  exceptions: Array<Span & { offer: Span; cue: string }>;
 }
 
 const overlaps = (a: Span, b: Span): boolean => a.start < b.end && b.start < a.end;
@@ -52,10 +53,18 @@ export function decide(model: LearnedModel, text: string, units: Unit[], scores:
       findings.push({ type: 'promise', start: unit.start, end: unit.end, unit: i, probability: score.promise });
     }
   });
-  // The rules' exceptions whose unit the model also reads as an exception, attached to a kept offer.
+  // The rules' exceptions whose unit the model also reads as an exception, attached to a kept offer. The cases of
+  // one enumeration stand or fall together: the model reads the lead-in's words best in one of them.
+  const enumeration = (exception: RuleVerdicts['exceptions'][number]) => `${exception.offer.start}:${exception.cue}`;
+  const best = new Map<string, number>();
   for (const exception of rules.exceptions) {
     const i = unitOf(exception);
-    if (i < 0 || scores[i]!.exception < withRule.exception) continue;
+    if (i < 0) continue;
+    best.set(enumeration(exception), Math.max(best.get(enumeration(exception)) ?? 0, scores[i]!.exception));
+  }
+  for (const exception of rules.exceptions) {
+    const i = unitOf(exception);
+    if (i < 0 || best.get(enumeration(exception))! < withRule.exception) continue;
     const offerUnit = unitOf(exception.offer);
     const offer = offerOfUnit.get(offerUnit) ?? attachment(units, offerOfUnit, i, offerOfUnit.has(i));
     if (offer === null || offer === undefined) continue;

@@ -39,10 +39,13 @@ export function tokens(text: string): string[] {
     .slice(0, MAX_TOKENS);
 }
 
+/** "… but will not store", "without collecting", "we will ask you to opt in before we use …": promised restraint. */
+const RESTRAINT = /\bbut (?:will|do|does|shall) not [a-z]{3,}|\bwithout (?:collecting|sharing|selling|using|storing|accessing|tracking|disclosing)\b|\bask(?:s)? (?:for )?(?:you(?:r)? )?(?:(?:prior|explicit|express) )?(?:consent|permission|to opt[- ]in) before\b/i;
+
 /** Whether the text says the company does not do something (a promise's polarity). */
 export function negatesAPractice(text: string): boolean {
   // A sentence in capitals ("WE DO NOT SELL") is read in lower case.
-  return NEGATED_PRACTICE.test(/[a-z]/.test(text) ? text : text.toLowerCase());
+  return NEGATED_PRACTICE.test(/[a-z]/.test(text) ? text : text.toLowerCase()) || RESTRAINT.test(text);
 }
 
 export function unitEvidence(text: string, engine: { offer: boolean; exception: boolean } = { offer: false, exception: false }): UnitEvidence {

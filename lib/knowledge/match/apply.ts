@@ -3,6 +3,7 @@ import { textFragmentLink, textQuoteSelector } from '../../document/selectors';
 import { summarize } from '../../document/summarize';
 import type { ProvisionMatcher } from './matcher';
 import { locateKnownClauses } from './locate';
+import { negatesAPractice } from '../../engine/learned/features';
 
 /**
  * Adds provision matches to every clause and recomputes the summary's severities.
@@ -22,7 +23,8 @@ export function withProvisions(doc: AnnotatedDocument, matcher: ProvisionMatcher
       topic: clause.topic,
       heading: clause.heading,
       mechanism: clause.optOut?.mechanism ?? null,
-      promise: clause.labels.includes('promise'),
+      // Polarity first: "we do not sell …" is a promise even where the analysis did not label it one.
+      promise: clause.labels.includes('promise') || (clause.optOut === null && negatesAPractice(clause.text)),
       page: pageText === undefined ? undefined : { text: pageText, start: clause.start, end: clause.end },
     }),
   }));

@@ -106,13 +106,15 @@ export class ProvisionMatcher {
   }
 
   match(clause: ClauseToMatch): ProvisionMatch | null {
-    // Polarity first: a clause the page words as a promise stays a promise, whatever it is matched to.
+    // Polarity first: a clause the page words as a promise stays a promise, whatever it is matched to (a recorded
+    // clause audited as promising one thing and doing another stays mixed).
+    const polarityBeside = (known: KnownClause) => (clause.promise !== true ? known.polarity : known.polarity === 'mixed' ? 'mixed' : 'promise');
     const polarity = clause.promise === true ? 'promise' : undefined;
     const exact = this.exactHit(clause);
-    if (exact !== null) return this.fromKnown(exact.known.clause, 'exact', 1, { via: exact.via }, polarity);
+    if (exact !== null) return this.fromKnown(exact.known.clause, 'exact', 1, { via: exact.via }, polarityBeside(exact.known.clause));
     const changed = this.closestKnown(clause.text);
     if (changed !== null && changed.similarity >= CHANGED_THRESHOLD && changed.coverage >= CHANGED_COVERAGE) {
-      return this.fromKnown(changed.clause, 'changed', changed.similarity, { diff: changed.diff }, polarity);
+      return this.fromKnown(changed.clause, 'changed', changed.similarity, { diff: changed.diff }, polarityBeside(changed.clause));
     }
     const best = this.scoreTypes(clause)[0];
     if (best === undefined || best.confidence < TYPE_THRESHOLD) return null;
