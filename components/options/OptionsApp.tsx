@@ -38,6 +38,22 @@ function Preview({ highContrast }: { highContrast: boolean }) {
   );
 }
 
+/** A labelled checkbox; `hint` is the id of the paragraph that explains it. */
+function Check(props: { id: string; checked: boolean; label: string; hint?: string; onChange: (on: boolean) => void }) {
+  return (
+    <div class="check">
+      <input
+        id={props.id}
+        type="checkbox"
+        checked={props.checked}
+        aria-describedby={props.hint}
+        onChange={(event) => props.onChange(event.currentTarget.checked)}
+      />
+      <label for={props.id}>{props.label}</label>
+    </div>
+  );
+}
+
 export function OptionsApp({ api = browserSettingsApi }: { api?: SettingsApi }) {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -146,20 +162,16 @@ export function OptionsApp({ api = browserSettingsApi }: { api?: SettingsApi }) 
 
       <section aria-labelledby="reading-title">
         <h2 id="reading-title">Reading pages</h2>
-        <div class="check">
-          <input
-            id="automatic"
-            type="checkbox"
-            checked={settings.automatic}
-            aria-describedby="automatic-hint"
-            onChange={(event) => {
-              const on = event.currentTarget.checked;
-              if (on && access === false) askForAccess();
-              update({ ...settings, automatic: on });
-            }}
-          />
-          <label for="automatic">Annotate privacy policies and terms automatically</label>
-        </div>
+        <Check
+          id="automatic"
+          checked={settings.automatic}
+          hint="automatic-hint"
+          label="Annotate privacy policies and terms automatically"
+          onChange={(on) => {
+            if (on && access === false) askForAccess();
+            update({ ...settings, automatic: on });
+          }}
+        />
         <p id="automatic-hint" class="hint">
           When this is off, Clausemark reads a page only when you open its popup and choose “Analyse this page”.
           That always works, on any page.
@@ -205,31 +217,26 @@ export function OptionsApp({ api = browserSettingsApi }: { api?: SettingsApi }) 
         <fieldset class="topics" aria-describedby="topics-hint">
           <legend>Highlight opt-outs about…</legend>
           {TOPICS.map((topic) => (
-            <div class="check" key={topic}>
-              <input
-                id={`topic-${topic}`}
-                type="checkbox"
-                checked={!hidden.has(topic)}
-                onChange={(event) => setTopic(topic, event.currentTarget.checked)}
-              />
-              <label for={`topic-${topic}`}>{capitalize(TOPIC_NAMES[topic])}</label>
-            </div>
+            <Check
+              key={topic}
+              id={`topic-${topic}`}
+              checked={!hidden.has(topic)}
+              label={capitalize(TOPIC_NAMES[topic])}
+              onChange={(on) => setTopic(topic, on)}
+            />
           ))}
         </fieldset>
       </section>
 
       <section aria-labelledby="style-title">
         <h2 id="style-title">Highlight style</h2>
-        <div class="check">
-          <input
-            id="high-contrast"
-            type="checkbox"
-            checked={settings.highContrast}
-            aria-describedby="high-contrast-hint"
-            onChange={(event) => update({ ...settings, highContrast: event.currentTarget.checked })}
-          />
-          <label for="high-contrast">High-contrast highlights</label>
-        </div>
+        <Check
+          id="high-contrast"
+          checked={settings.highContrast}
+          hint="high-contrast-hint"
+          label="High-contrast highlights"
+          onChange={(on) => update({ ...settings, highContrast: on })}
+        />
         <p id="high-contrast-hint" class="hint">
           Thicker, darker underlines and stronger backgrounds. Opt-outs keep a straight underline and exceptions a
           wavy one in both styles.

@@ -54,9 +54,9 @@ function Header({
   const info = doc?.document;
   return (
     <header class="top">
-      <div style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: '8px' }}>
+      <div class="header-row">
         <h1>Clausemark</h1>
-        <nav aria-label="Clausemark" style={{ display: 'flex', gap: '6px' }}>
+        <nav aria-label="Clausemark" class="header-nav">
           {screen === 'tab' ? (
             <button type="button" class="button-secondary" onClick={() => onScreen('history')}>
               History

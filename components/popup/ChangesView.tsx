@@ -1,4 +1,4 @@
-import type { CSSProperties } from 'preact';
+import type { ComponentChildren } from 'preact';
 import type { ClauseBrief, DiffPart, DocumentChanges } from '../../lib/document/history/schema';
 import { WarningIcon } from './Icons';
 import { Deleted, Inserted, WordDiff } from '../WordDiff';
@@ -14,15 +14,6 @@ import { plural } from '../../lib/engine/text/format';
 /** At most this many clauses per kind; the rest are counted. */
 const SHOWN_PER_KIND = 20;
 
-const panelStyle: CSSProperties = {
-  background: 'var(--surface)',
-  border: '1px solid var(--border)',
-  borderLeft: '4px solid var(--accent)',
-  borderRadius: '8px',
-  padding: '10px 12px',
-  marginBottom: '16px',
-};
-const kindHeadingStyle: CSSProperties = { fontSize: '13px', margin: '12px 0 6px' };
 
 
 
@@ -46,13 +37,13 @@ export function ChangesView({
 }) {
   const date = changes.previousAnalyzedAt.slice(0, 10);
   if (!changes.documentChanged) {
-    return <p class="muted" style={{ marginBottom: '12px' }}>{`Unchanged since ${since} (${date}).`}</p>;
+    return <p class="muted changes-none">{`Unchanged since ${since} (${date}).`}</p>;
   }
   const titleId = `${idPrefix}-title`;
   const { added, removed, changed } = changes;
   const nothingClauseLevel = added.length + removed.length + changed.length === 0;
   return (
-    <section class="changes" aria-labelledby={titleId} style={panelStyle}>
+    <section class="changes" aria-labelledby={titleId}>
       <h2 id={titleId}>
         <WarningIcon />
         <span>{`Changed since ${since} (${date})`}</span>
@@ -65,65 +56,42 @@ export function ChangesView({
         </p>
       )}
 
-      {changed.length > 0 && (
-        <>
-          <h3 id={`${idPrefix}-changed`} style={kindHeadingStyle}>
-            Reworded
-          </h3>
-          <p class="muted" style={{ fontSize: '12px', marginBottom: '6px' }}>
-            Struck-through words were removed; underlined words are new.
-          </p>
-          <ol class="changes-changed" aria-labelledby={`${idPrefix}-changed`}>
-            {changed.slice(0, SHOWN_PER_KIND).map((item, i) => (
-              <li key={i} class="clause">
-                <ClauseTopic clause={item.after} />
-                <p class="clause-text">
-                  <WordDiff parts={item.diff} />
-                </p>
-              </li>
-            ))}
-          </ol>
-          <More count={changed.length - SHOWN_PER_KIND} />
-        </>
-      )}
-
-      {added.length > 0 && (
-        <>
-          <h3 id={`${idPrefix}-added`} style={kindHeadingStyle}>
-            Added
-          </h3>
-          <ol class="changes-added" aria-labelledby={`${idPrefix}-added`}>
-            {added.slice(0, SHOWN_PER_KIND).map((clause, i) => (
-              <li key={i} class="clause">
-                <ClauseTopic clause={clause} />
-                <p class="clause-text">
-                  <Inserted text={clause.text} />
-                </p>
-              </li>
-            ))}
-          </ol>
-          <More count={added.length - SHOWN_PER_KIND} />
-        </>
-      )}
-
-      {removed.length > 0 && (
-        <>
-          <h3 id={`${idPrefix}-removed`} style={kindHeadingStyle}>
-            Removed
-          </h3>
-          <ol class="changes-removed" aria-labelledby={`${idPrefix}-removed`}>
-            {removed.slice(0, SHOWN_PER_KIND).map((clause, i) => (
-              <li key={i} class="clause">
-                <ClauseTopic clause={clause} />
-                <p class="clause-text">
-                  <Deleted text={clause.text} />
-                </p>
-              </li>
-            ))}
-          </ol>
-          <More count={removed.length - SHOWN_PER_KIND} />
-        </>
-      )}
+      <KindList id={`${idPrefix}-changed`} title="Reworded" kind="changed" items={changed} clauseOf={(item) => item.after}
+        note="Struck-through words were removed; underlined words are new." render={(item) => <WordDiff parts={item.diff} />} />
+      <KindList id={`${idPrefix}-added`} title="Added" kind="added" items={added} clauseOf={(clause) => clause}
+        render={(clause) => <Inserted text={clause.text} />} />
+      <KindList id={`${idPrefix}-removed`} title="Removed" kind="removed" items={removed} clauseOf={(clause) => clause}
+        render={(clause) => <Deleted text={clause.text} />} />
     </section>
+  );
+}
+
+/** One kind of change (reworded, added, removed): a heading, the first clauses, and how many more. */
+function KindList<T>(props: {
+  id: string;
+  title: string;
+  kind: 'changed' | 'added' | 'removed';
+  items: readonly T[];
+  clauseOf: (item: T) => ClauseBrief;
+  render: (item: T) => ComponentChildren;
+  note?: string;
+}) {
+  if (props.items.length === 0) return null;
+  return (
+    <>
+      <h3 id={props.id} class="changes-kind">
+        {props.title}
+      </h3>
+      {props.note && <p class="muted changes-note">{props.note}</p>}
+      <ol class={`changes-${props.kind}`} aria-labelledby={props.id}>
+        {props.items.slice(0, SHOWN_PER_KIND).map((item, i) => (
+          <li key={i} class="clause">
+            <ClauseTopic clause={props.clauseOf(item)} />
+            <p class="clause-text">{props.render(item)}</p>
+          </li>
+        ))}
+      </ol>
+      <More count={props.items.length - SHOWN_PER_KIND} />
+    </>
   );
 }

@@ -1,7 +1,7 @@
+import { StatusLine } from './StatusLine';
 import { useState } from 'preact/hooks';
 import type { AnnotatedDocument } from '../../lib/document/schema';
 import { EXPORT_FORMAT_IDS, EXPORT_FORMATS, formatFileName, isExportFormatId, type ExportFormat, type ExportFormatId } from '../../lib/export';
-import { CheckIcon, CrossIcon } from './Icons';
 import { errorText } from '../../lib/engine/text/format';
 
 type Outcome = { ok: boolean; text: string };
@@ -71,9 +71,9 @@ export function ExportBar({ doc }: { doc: AnnotatedDocument }) {
         <label for="export-format">Export as </label>
         <select
           id="export-format"
+          class="export-format"
           value={formatId}
           aria-describedby="export-format-hint"
-          style={{ font: 'inherit' }}
           onChange={(event) => onFormat(event.currentTarget.value)}
         >
           {EXPORT_FORMAT_IDS.map((id) => (
@@ -83,7 +83,7 @@ export function ExportBar({ doc }: { doc: AnnotatedDocument }) {
           ))}
         </select>
       </p>
-      <p id="export-format-hint" class="muted" style={{ fontSize: '12px', margin: '4px 0 8px' }}>
+      <p id="export-format-hint" class="muted export-hint">
         {format.description}
       </p>
       {/* The format is on show in the choice above; the buttons' names repeat it for screen readers. */}
@@ -95,10 +95,7 @@ export function ExportBar({ doc }: { doc: AnnotatedDocument }) {
           Copy
         </button>
       </div>
-      <p class={`export-status ${outcome ? (outcome.ok ? 'ok' : 'fail') : ''}`} role="status" aria-live="polite">
-        {outcome && (outcome.ok ? <CheckIcon /> : <CrossIcon />)}
-        {outcome && <span>{outcome.text}</span>}
-      </p>
+      <StatusLine outcome={outcome} />
     </section>
   );
 }

@@ -1,9 +1,8 @@
-import type { CSSProperties } from 'preact';
+import { StatusLine } from './StatusLine';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { HistoryEntry } from '../../lib/document/history/schema';
 import { HistoryDetailReplySchema, HistoryListReplySchema, type HistoryDetail } from '../../lib/extension/messages/replies';
 import { ChangesView } from './ChangesView';
-import { CheckIcon, CrossIcon } from './Icons';
 import { NothingFoundView } from './StateViews';
 import { Summary } from './Summary';
 import { errorText, plural } from '../../lib/engine/text/format';
@@ -31,21 +30,10 @@ function replyError(reply: unknown): string {
 }
 
 
-const entryButtonStyle: CSSProperties = {
-  display: 'block',
-  width: '100%',
-  textAlign: 'left',
-  fontWeight: 600,
-  overflowWrap: 'anywhere',
-  padding: '4px 8px',
-};
-const metaStyle: CSSProperties = { fontSize: '12px', color: 'var(--muted)', marginTop: '4px', overflowWrap: 'anywhere' };
-const dangerStyle: CSSProperties = { borderColor: 'var(--fail)', color: 'var(--fail)', fontWeight: 600 };
-const sectionGap: CSSProperties = { marginTop: '16px', paddingTop: '10px', borderTop: '1px solid var(--border)' };
 
 function EntryMeta({ entry, id }: { entry: HistoryEntry; id?: string }) {
   return (
-    <p id={id} style={metaStyle}>
+    <p id={id} class="history-meta">
       {[
         entry.host || 'local file',
         `analysed ${entry.analyzedAt.slice(0, 10)} ${entry.analyzedAt.slice(11, 16)} UTC`,
@@ -70,11 +58,11 @@ function EntryDetail({ detail, onBack }: { detail: HistoryDetail; onBack: () => 
       <button type="button" class="button-secondary" onClick={onBack}>
         Back to history
       </button>
-      <h2 id="history-entry-title" ref={heading} tabIndex={-1} style={{ marginTop: '10px', overflowWrap: 'anywhere' }}>
+      <h2 id="history-entry-title" ref={heading} tabIndex={-1} class="history-entry-title wrap-anywhere">
         {entry.title}
       </h2>
       <EntryMeta entry={entry} />
-      <p class="muted" style={{ fontSize: '12px', margin: '4px 0 12px' }}>
+      <p class="muted history-entry-note">
         As stored then; read-only.
       </p>
       {changes && <ChangesView changes={changes} since="the visit before" idPrefix="history-changes" />}
@@ -104,9 +92,9 @@ function DeleteAll({ onDeleted, api }: { onDeleted: () => void; api: HistoryApi 
   }
 
   return (
-    <section aria-labelledby="stored-data-title" style={sectionGap}>
+    <section aria-labelledby="stored-data-title" class="stored-data">
       <h3 id="stored-data-title">Stored data</h3>
-      <p class="muted" style={{ fontSize: '13px', margin: '4px 0 8px' }}>
+      <p class="muted stored-data-note">
         Everything Clausemark keeps stays in this browser: the analyses above, what each tab showed, your settings.
       </p>
       {confirming ? (
@@ -114,8 +102,8 @@ function DeleteAll({ onDeleted, api }: { onDeleted: () => void; api: HistoryApi 
           <p id="confirm-delete-text">
             <strong>Delete every stored analysis, the history and your settings?</strong> This can't be undone.
           </p>
-          <div class="export-buttons" style={{ marginTop: '8px' }}>
-            <button type="button" class="button-secondary" style={dangerStyle} onClick={() => void remove()}>
+          <div class="export-buttons stored-data-buttons">
+            <button type="button" class="button-secondary button-danger" onClick={() => void remove()}>
               Yes, delete everything
             </button>
             <button type="button" class="button-secondary" ref={cancel} onClick={() => setConfirming(false)}>
@@ -126,8 +114,7 @@ function DeleteAll({ onDeleted, api }: { onDeleted: () => void; api: HistoryApi 
       ) : (
         <button
           type="button"
-          class="button-secondary"
-          style={dangerStyle}
+          class="button-secondary button-danger"
           onClick={() => {
             setOutcome(null);
             setConfirming(true);
@@ -136,10 +123,7 @@ function DeleteAll({ onDeleted, api }: { onDeleted: () => void; api: HistoryApi 
           Delete all stored data
         </button>
       )}
-      <p class={`export-status ${outcome ? (outcome.ok ? 'ok' : 'fail') : ''}`} role="status" aria-live="polite">
-        {outcome && (outcome.ok ? <CheckIcon /> : <CrossIcon />)}
-        {outcome && <span>{outcome.text}</span>}
-      </p>
+      <StatusLine outcome={outcome} />
     </section>
   );
 }
@@ -200,7 +184,7 @@ export function HistoryView({ api }: { api: HistoryApi }) {
         <button type="button" class="button-secondary" onClick={back}>
           Back to history
         </button>
-        <h2 id="history-entry-title" style={{ marginTop: '10px' }}>
+        <h2 id="history-entry-title" class="history-entry-title">
           {open.kind === 'loading' ? 'Opening…' : "Couldn't open this analysis"}
         </h2>
         {open.kind === 'error' && <p class="error-reason">{open.reason}</p>}
@@ -227,8 +211,7 @@ export function HistoryView({ api }: { api: HistoryApi }) {
                   <button
                     type="button"
                     id={`history-entry-${entry.id}`}
-                    class="button-secondary"
-                    style={entryButtonStyle}
+                    class="button-secondary history-entry"
                     aria-describedby={`history-entry-${entry.id}-meta`}
                     onClick={() => void openEntry(entry.id)}
                   >

@@ -10,8 +10,6 @@ import { matchWords } from './words';
  * background puts it there), so the popup carries no dataset. Text only.
  */
 
-const SECTION = { margin: '6px 0 2px', fontSize: '12px', fontWeight: 600 } as const;
-const LIST = { listStyle: 'disc', paddingLeft: '18px', fontSize: '12px' } as const;
 
 function Diff({ diff, recordedAt }: { diff: NonNullable<ProvisionMatch['diff']>; recordedAt: string | null }) {
   // One edit is a run of removed and added words between kept ones ("improve" → "enhance" is one edit).
@@ -19,14 +17,14 @@ function Diff({ diff, recordedAt }: { diff: NonNullable<ProvisionMatch['diff']>;
   return (
     <details class="provision-diff">
       <summary>{`What changed (${changed} ${changed === 1 ? 'edit' : 'edits'})`}</summary>
-      <p class="muted" style={{ fontSize: '12px' }}>
+      <p class="muted small">
         {`Compared with the text recorded${recordedAt ? ` on ${recordedAt}` : ''}: `}
         <ins class="diff-ins">underlined</ins>
         {' words are new, '}
         <del class="diff-del">struck-through</del>
         {' words were removed.'}
       </p>
-      <p class="provision-diff-text" style={{ fontSize: '12px', overflowWrap: 'anywhere' }}>
+      <p class="provision-diff-text small wrap-anywhere">
         <WordDiff parts={partsOfOps(diff)} spaceReplacements />
       </p>
     </details>
@@ -50,17 +48,17 @@ export function ProvisionDetails({ provision }: { provision: ProvisionMatch }) {
       {hasMore && (
         <details class="provision-more">
           <summary>What this means and what you can do</summary>
-          {explanation && <p style={{ fontSize: '12px' }}>{explanation}</p>}
+          {explanation && <p class="small">{explanation}</p>}
           {impact && (
-            <p style={{ fontSize: '12px', marginTop: '4px' }}>
+            <p class="small provision-impact">
               <strong>What it means for you: </strong>
               {impact}
             </p>
           )}
           {actions.length > 0 && (
             <>
-              <h4 style={SECTION}>What you can do</h4>
-              <ul style={LIST}>
+              <h4 class="provision-section">What you can do</h4>
+              <ul class="provision-list">
                 {actions.map((action, i) => (
                   <li key={i}>
                     <strong>{action.title}</strong>
@@ -72,8 +70,8 @@ export function ProvisionDetails({ provision }: { provision: ProvisionMatch }) {
           )}
           {regulations.length > 0 && (
             <>
-              <h4 style={SECTION}>Rules that apply</h4>
-              <ul style={LIST}>
+              <h4 class="provision-section">Rules that apply</h4>
+              <ul class="provision-list">
                 {regulations.map((regulation, i) => (
                   <li key={i}>{`${regulation.name} (${regulation.jurisdiction})`}</li>
                 ))}
@@ -82,8 +80,8 @@ export function ProvisionDetails({ provision }: { provision: ProvisionMatch }) {
           )}
           {others.length > 0 && (
             <>
-              <h4 style={SECTION}>How others handle this</h4>
-              <ul style={LIST}>
+              <h4 class="provision-section">How others handle this</h4>
+              <ul class="provision-list">
                 {others.map((other) => (
                   <li key={other.knownClauseId}>{`${other.platform}: ${other.shape}`}</li>
                 ))}

@@ -153,7 +153,7 @@ export function AutomaticModeOffer({ api }: { api: AutomaticModeApi }) {
   }
 
   return (
-    <section class="automatic-mode" aria-label="Automatic annotation" style={{ marginTop: '16px' }}>
+    <section class="automatic-mode" aria-label="Automatic annotation">
       {granted ? (
         <>
           <p class="muted">Policy pages are annotated automatically as they open.</p>

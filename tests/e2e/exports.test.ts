@@ -5,8 +5,9 @@ import { Window } from 'happy-dom';
 import { marked } from 'marked';
 import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
-import { activeTabId, findBrowser, INSTALL_HINT, launchWithExtension, type ExtensionBrowser } from '../support/browser';
-import { startSampleServer, type SampleServer } from '../support/sample-server';
+import type { ExtensionBrowser } from '../support/browser';
+import type { SampleServer } from '../support/sample-server';
+import { closePolicyTab, openPolicyTab, OptionsPage, PopupPage, type PolicyTab } from '../support/extension-fixture';
 import { AnnotatedDocumentSchema } from '../../lib/document/schema';
 import type { AnnotationCollection } from '../../lib/export/web-annotation';
 
@@ -45,29 +46,17 @@ async function downloadAs(value: string, label: string): Promise<Downloaded> {
   return { fileName: download.suggestedFilename(), bytes, text: bytes.toString('utf8') };
 }
 
+let tab: PolicyTab;
+
 beforeAll(async () => {
-  if (findBrowser() === null) throw new Error(INSTALL_HINT);
-  server = await startSampleServer();
-  browser = await launchWithExtension({ headless: true });
-  page = await browser.context.newPage();
-  await page.goto(server.urlOf(PAGE));
-  await page.bringToFront();
-  tabId = await activeTabId(browser.serviceWorker);
-  await page.waitForFunction(
-    () => ((CSS as unknown as { highlights?: Map<string, unknown> }).highlights?.has('clausemark-exception') ?? false),
-    null,
-    { timeout: 30_000 },
-  );
-  popup = await browser.context.newPage();
-  await popup.setViewportSize({ width: 400, height: 800 });
-  await popup.goto(`chrome-extension://${browser.extensionId}/popup.html?tab=${tabId}`);
-  await popup.getByText('Still happens after you opt out', { exact: false }).first().waitFor({ timeout: 15_000 });
+  tab = await openPolicyTab(PAGE);
+  ({ server, browser, page, tabId } = tab);
+  const popupPage = await PopupPage.open(browser, tabId);
+  await popupPage.exceptionsShown();
+  popup = popupPage.page;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => closePolicyTab(tab));
 
 describe('exports from the popup', () => {
   it('offers the four formats in a labelled choice; Copy puts the chosen one on the clipboard', async () => {

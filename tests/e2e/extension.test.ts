@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { chromium, type Page } from 'playwright-core';
-import { activeTabId, findBrowser, INSTALL_HINT, launchWithExtension, QUIET_FLAGS, type ExtensionBrowser } from '../support/browser';
-import { startSampleServer, type SampleServer } from '../support/sample-server';
+import { findBrowser, QUIET_FLAGS, type ExtensionBrowser } from '../support/browser';
+import type { SampleServer } from '../support/sample-server';
+import { closePolicyTab, openPolicyTab, OptionsPage, PopupPage, type PolicyTab } from '../support/extension-fixture';
 import { AnnotatedDocumentSchema } from '../../lib/document/schema';
 
 /**
@@ -46,31 +47,14 @@ function highlightTexts(target: Page, name: string): Promise<string[]> {
   }, name);
 }
 
+let tab: PolicyTab;
+
 beforeAll(async () => {
-  if (findBrowser() === null) throw new Error(INSTALL_HINT);
-  server = await startSampleServer();
-  browser = await launchWithExtension({ headless: true });
-  browser.context.on('request', (request) => {
-    const url = new URL(request.url());
-    if (!['127.0.0.1', ''].includes(url.hostname) && !['chrome-extension:', 'data:', 'blob:'].includes(url.protocol)) {
-      outsideRequests.push(request.url());
-    }
-  });
-  page = await browser.context.newPage();
-  await page.goto(server.urlOf(PAGE));
-  await page.bringToFront();
-  tabId = await activeTabId(browser.serviceWorker);
-  await page.waitForFunction(
-    () => ((CSS as unknown as { highlights?: Map<string, unknown> }).highlights?.has('clausemark-exception') ?? false),
-    null,
-    { timeout: 30_000 },
-  );
+  tab = await openPolicyTab(PAGE, { outsideRequests });
+  ({ server, browser, page, tabId } = tab);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => closePolicyTab(tab));
 
 describe('content script on a real policy page', () => {
   it('highlights the training opt-out and both of its exceptions with the Highlight API', async () => {
@@ -133,7 +117,7 @@ describe('popup for the tab', () => {
   beforeAll(async () => {
     popup = await browser.context.newPage();
     await popup.setViewportSize({ width: 400, height: 800 });
-    await popup.goto(`chrome-extension://${browser.extensionId}/popup.html?tab=${tabId}`);
+    await popup.goto(PopupPage.url(browser, tabId));
     await popup.getByText('Still happens after you opt out', { exact: false }).first().waitFor({ timeout: 15_000 });
   });
 

@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page, Worker } from 'playwright-core';
-import { activeTabId, findBrowser, INSTALL_HINT, launchWithExtension, type ExtensionBrowser } from '../support/browser';
-import { startSampleServer, type SampleServer } from '../support/sample-server';
+import { activeTabId, type ExtensionBrowser } from '../support/browser';
+import type { SampleServer } from '../support/sample-server';
+import { closePolicyTab, openPolicyTab, OptionsPage, PopupPage, type PolicyTab } from '../support/extension-fixture';
 import { renderMarkdown } from '../../lib/node/cli/load-document';
 
 /**
@@ -93,38 +94,21 @@ async function axeViolations(target: Page): Promise<string[]> {
 }
 
 function popupUrl(tab: number): string {
-  return `chrome-extension://${browser.extensionId}/popup.html?tab=${tab}`;
+  return PopupPage.url(browser, tab);
 }
 
 function optionsUrl(): string {
-  return `chrome-extension://${browser.extensionId}/options.html`;
+  return OptionsPage.url(browser);
 }
 
+let tab: PolicyTab;
+
 beforeAll(async () => {
-  if (findBrowser() === null) throw new Error(INSTALL_HINT);
-  server = await startSampleServer(0, extraPages);
-  browser = await launchWithExtension({ headless: true });
-  browser.context.on('request', (request) => {
-    const url = new URL(request.url());
-    if (!['127.0.0.1', ''].includes(url.hostname) && !['chrome-extension:', 'data:', 'blob:'].includes(url.protocol)) {
-      outsideRequests.push(request.url());
-    }
-  });
-  page = await browser.context.newPage();
-  await page.goto(server.urlOf(CHANGING));
-  await page.bringToFront();
-  tabId = await activeTabId(browser.serviceWorker);
-  await page.waitForFunction(
-    () => ((CSS as unknown as { highlights?: Map<string, unknown> }).highlights?.has('clausemark-exception') ?? false),
-    null,
-    { timeout: 30_000 },
-  );
+  tab = await openPolicyTab(CHANGING, { extraPages: extraPages, outsideRequests });
+  ({ server, browser, page, tabId } = tab);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => closePolicyTab(tab));
 
 describe('changed since your last visit', () => {
   let popup: Page;

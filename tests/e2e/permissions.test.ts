@@ -6,6 +6,7 @@ import type { Page, Request } from 'playwright-core';
 import { activeTabId, EXTENSION_DIR, findBrowser, INSTALL_HINT, launchWithExtension, type ExtensionBrowser } from '../support/browser';
 import { REPO_ROOT, startSampleServer, type SampleServer } from '../support/sample-server';
 import { AUTOMATIC_SCRIPT_ID } from '../../lib/extension/background/automatic-mode';
+import { PopupPage } from '../support/extension-fixture';
 
 /**
  * Permissions, CSP and the "no network" promise, checked on the built extensions: the manifests ask for exactly the
@@ -145,7 +146,7 @@ describe('no network request from any extension context', () => {
     await highlighted(page);
 
     const popup = await browser.context.newPage();
-    await popup.goto(`chrome-extension://${browser.extensionId}/popup.html?tab=${tabId}`);
+    await popup.goto(PopupPage.url(browser, tabId));
     await popup.getByText('Still happens after you opt out', { exact: false }).first().waitFor({ timeout: 15_000 });
     const [download] = await Promise.all([
       popup.waitForEvent('download'),
@@ -158,7 +159,7 @@ describe('no network request from any extension context', () => {
     await plain.goto(server.urlOf(PLAIN_PAGE));
     await plain.bringToFront();
     const plainTab = await activeTabId(browser.serviceWorker);
-    await popup.goto(`chrome-extension://${browser.extensionId}/popup.html?tab=${plainTab}`);
+    await popup.goto(PopupPage.url(browser, plainTab));
     await popup.getByRole('button', { name: /analyse anyway/i }).click();
     await popup.getByText(/nothing found|opt-out/i).first().waitFor({ timeout: 30_000 });
 
@@ -184,7 +185,7 @@ describe('no network request from any extension context', () => {
 describe('automatic mode can be turned off from the popup', () => {
   it('withdraws the host access and unregisters the content script; new pages are no longer read by themselves', async () => {
     const popup = await browser.context.newPage();
-    await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`);
+    await popup.goto(PopupPage.url(browser));
     await popup.getByRole('button', { name: 'Stop annotating automatically' }).click();
     await popup.getByRole('button', { name: 'Annotate policy pages automatically' }).waitFor({ timeout: 10_000 });
     const state = async () =>
