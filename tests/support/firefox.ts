@@ -1,0 +1,299 @@
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { REPO_ROOT, startSampleServer, type SampleServer } from '../../scripts/sample-server';
+
+/**
+ * Real Firefox (Debian's firefox-esr) with the built add-on, driven over WebDriver BiDi by puppeteer-core.
+ *
+ * - The add-on is installed as a temporary add-on from a copy of `.output/firefox-mv3` whose optional host access
+ *   is granted at install (automatic mode on), so policy pages are read as they open.
+ * - Its moz-extension host is fixed (`extensions.webextensions.uuids`): the popup is at `${extensionOrigin}/popup.html`.
+ * - Every request Firefox makes to anything but 127.0.0.1, from any context (pages, content scripts, the add-on's
+ *   background and popup, Firefox itself), goes through a recording proxy on loopback that answers none of them:
+ *   `outsideRequests` lists them.
+ * - Console output of every context reaches Firefox's stdout (`devtools.console.stdout.content`); `consoleErrors()`
+ *   returns the error lines that concern the add-on.
+ */
+export const FIREFOX_EXTENSION_DIR = join(REPO_ROOT, '.output', 'firefox-mv3');
+export const GECKO_ID = 'clausemark@clausemark.org';
+export const EXTENSION_UUID = '6c1a7e52-3f0b-4a4e-9d2e-5b0c1f7a9e11';
+export const EXTENSION_ORIGIN = `moz-extension://${EXTENSION_UUID}`;
+
+const CANDIDATES = ['/usr/bin/firefox-esr', '/usr/bin/firefox', '/usr/lib/firefox-esr/firefox-esr', '/snap/bin/firefox'];
+
+export const FIREFOX_INSTALL_HINT = `No Firefox found. Install one and try again:
+  Debian/Ubuntu:  sudo apt-get install firefox-esr
+or point FIREFOX_PATH at a Firefox 140 or newer.`;
+
+export function findFirefox(): string | null {
+  const fromEnv = process.env.FIREFOX_PATH;
+  if (fromEnv) return existsSync(fromEnv) ? fromEnv : null;
+  return CANDIDATES.find((path) => existsSync(path)) ?? null;
+}
+
+/**
+ * Firefox's own services (remote settings, add-on and safe-browsing updates), which it calls even with their prefs
+ * pointed elsewhere: not the add-on's doing. Everything else that tries to leave 127.0.0.1 counts.
+ */
+export const FIREFOX_OWN_HOSTS = /(?:^|\.)(?:mozilla\.(?:com|net|org)|firefox\.com|mozaws\.net|mozgcp\.net|cloudflare-dns\.com|dummy\.test)(?::\d+)?$/;
+
+/** The host of a recorded proxy request line ("CONNECT host:443" or "GET http://host/…"). */
+export function requestHost(line: string): string {
+  const target = line.split(' ')[1] ?? '';
+  return target.includes('://') ? new URL(target).host : target;
+}
+
+export interface OutsideRequest {
+  /** "GET http://host/path" or "CONNECT host:443" */
+  line: string;
+  at: number;
+}
+
+/** A proxy on 127.0.0.1 that records each request line and closes the connection: nothing leaves the machine. */
+async function startRecordingProxy(): Promise<{ port: number; requests: OutsideRequest[]; close(): Promise<void> }> {
+  const requests: OutsideRequest[] = [];
+  const server: Server = createServer((socket) => {
+    let head = '';
+    socket.on('data', (chunk) => {
+      head += chunk.toString('latin1');
+      const end = head.indexOf('\r\n');
+      if (end >= 0) {
+        requests.push({ line: head.slice(0, end).replace(/ HTTP\/\d(?:\.\d)?$/, ''), at: Date.now() });
+        socket.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+      }
+    });
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { port, requests, close: () => new Promise((done) => server.close(() => done())) };
+}
+
+/** A copy of the built add-on whose optional host access is part of the install: automatic mode starts on. */
+async function grantedCopy(extensionDir: string, into: string): Promise<string> {
+  const target = join(into, 'extension');
+  await cp(extensionDir, target, { recursive: true });
+  const manifestPath = join(target, 'manifest.json');
+  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Record<string, unknown>;
+  const optional = (manifest.optional_host_permissions as string[] | undefined) ?? [];
+  manifest.host_permissions = [...new Set([...((manifest.host_permissions as string[] | undefined) ?? []), ...optional])];
+  delete manifest.optional_host_permissions;
+  await writeFile(manifestPath, JSON.stringify(manifest));
+  return target;
+}
+
+export interface FirefoxLaunchOptions {
+  extensionDir?: string;
+  /** install the add-on (default true); false gives the same browser without it, for "unchanged page" baselines */
+  withExtension?: boolean;
+  /** grant automatic mode's host access at install (default true) */
+  automatic?: boolean;
+  /** serve extra pages beside the sample policies */
+  extraPages?: Record<string, string>;
+}
+
+export interface FirefoxSession {
+  browser: Browser;
+  server: SampleServer;
+  extensionOrigin: string;
+  /** requests Firefox tried to send anywhere but 127.0.0.1, from any context (Firefox's own services included) */
+  outsideRequests: OutsideRequest[];
+  /** the same without Firefox's own services (FIREFOX_OWN_HOSTS), plus any page request to a non-loopback URL */
+  foreignRequests(): string[];
+  /** every line Firefox printed on stdout/stderr (console output of all contexts included) */
+  output: string[];
+  /** opens a page in a new tab and waits for its load */
+  openPage(url: string): Promise<Page>;
+  /** waits until the content script has painted at least one highlight of each name (or times out) */
+  waitForHighlights(page: Page, names?: string[], timeoutMs?: number): Promise<void>;
+  /** the text of each range of a highlight, white space collapsed */
+  highlightTexts(page: Page, name: string): Promise<string[]>;
+  /** the content script's own measures on the page timeline: extract, analyze, first-highlight, total (ms) */
+  timings(page: Page, timeoutMs?: number): Promise<Record<string, number>>;
+  /** opens an extension page (popup.html, options.html…) in a new tab; resolves once its document has a body */
+  openExtensionPage(path: string): Promise<Page>;
+  /** console errors and uncaught exceptions concerning the add-on, from every context */
+  consoleErrors(): string[];
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+/** Polls with plain evaluate(): waitForFunction builds a Function(), which extension pages' CSP forbids. */
+async function poll<T>(check: () => Promise<T | null | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown = null;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (${String(lastError)})` : ''}`);
+    }
+    await sleep(50);
+  }
+}
+
+export async function launchFirefox(options: FirefoxLaunchOptions = {}): Promise<FirefoxSession> {
+  const executablePath = findFirefox();
+  if (executablePath === null) throw new Error(FIREFOX_INSTALL_HINT);
+  const withExtension = options.withExtension ?? true;
+  const extensionDir = resolve(options.extensionDir ?? FIREFOX_EXTENSION_DIR);
+  if (withExtension && !existsSync(join(extensionDir, 'manifest.json'))) {
+    throw new Error(`No built Firefox add-on at ${extensionDir}: run "npx wxt build -b firefox --mv3" first.`);
+  }
+  const work = await mkdtemp(join(tmpdir(), 'clausemark-firefox-'));
+  const proxy = await startRecordingProxy();
+  const server = await startSampleServer(0, options.extraPages ?? {});
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath,
+    headless: true,
+    args: ['--remote-allow-system-access'],
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: EXTENSION_UUID }),
+      'extensions.webextOptionalPermissionPrompts': false,
+      'devtools.console.stdout.content': true,
+      // Everything not on loopback goes to the recording proxy; loopback itself is never proxied.
+      'network.proxy.type': 1,
+      'network.proxy.http': '127.0.0.1',
+      'network.proxy.http_port': proxy.port,
+      'network.proxy.ssl': '127.0.0.1',
+      'network.proxy.ssl_port': proxy.port,
+      'network.proxy.share_proxy_settings': true,
+      'network.proxy.no_proxies_on': '127.0.0.1',
+      'network.proxy.allow_hijacking_localhost': false,
+      'network.dns.disablePrefetch': true,
+      'network.prefetch-next': false,
+      'network.http.speculative-parallel-limit': 0,
+      'browser.safebrowsing.update.enabled': false,
+      'browser.safebrowsing.downloads.remote.enabled': false,
+      'browser.ping-centre.telemetry': false,
+      'extensions.getAddons.cache.enabled': false,
+      'extensions.blocklist.enabled': false,
+      'services.settings.server': 'http://127.0.0.1:9/',
+      'toolkit.telemetry.enabled': false,
+      'datareporting.policy.dataSubmissionEnabled': false,
+      'app.normandy.enabled': false,
+      'browser.topsites.contile.enabled': false,
+      'browser.newtabpage.activity-stream.feeds.system.topsites': false,
+      'network.captive-portal-service.enabled': false,
+      'network.connectivity-service.enabled': false,
+    },
+  });
+  const output: string[] = [];
+  const proc = browser.process();
+  for (const stream of [proc?.stdout, proc?.stderr]) {
+    let pending = '';
+    stream?.on('data', (chunk: Buffer) => {
+      pending += chunk.toString('utf8');
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      output.push(...lines);
+    });
+  }
+  if (withExtension) {
+    const dir = options.automatic === false ? extensionDir : await grantedCopy(extensionDir, work);
+    await browser.installExtension(dir);
+  }
+  const pageErrors: string[] = [];
+  const pageRequests: string[] = [];
+
+  const session: FirefoxSession = {
+    browser,
+    server,
+    extensionOrigin: EXTENSION_ORIGIN,
+    outsideRequests: proxy.requests,
+    foreignRequests() {
+      return [
+        ...proxy.requests.map((request) => request.line).filter((line) => !FIREFOX_OWN_HOSTS.test(requestHost(line))),
+        ...pageRequests,
+      ];
+    },
+    output,
+    async openPage(url) {
+      const page = await browser.newPage();
+      page.on('pageerror', (error) => pageErrors.push(`${url}: ${error instanceof Error ? error.message : String(error)}`));
+      page.on('request', (request) => {
+        const target = new URL(request.url());
+        if (!['http:', 'https:', 'ws:', 'wss:'].includes(target.protocol)) return;
+        if (target.hostname !== '127.0.0.1') pageRequests.push(`${request.method()} ${request.url()}`);
+      });
+      page.on('console', (message) => {
+        if (message.type() === 'error') pageErrors.push(`${url}: ${message.text()}`);
+      });
+      await page.goto(url, { waitUntil: 'load' });
+      return page;
+    },
+    async waitForHighlights(page, names = ['clausemark-opt-out', 'clausemark-exception'], timeoutMs = 20_000) {
+      await poll(
+        () => page.evaluate((wanted: string[]) => {
+          const registry = (CSS as unknown as { highlights?: Map<string, Set<unknown>> }).highlights;
+          return registry !== undefined && wanted.every((name) => (registry.get(name)?.size ?? 0) > 0);
+        }, names),
+        timeoutMs,
+        `highlights ${names.join(', ')}`,
+      );
+    },
+    highlightTexts(page, name) {
+      return page.evaluate((highlightName: string) => {
+        const registry = (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights;
+        return Array.from(registry.get(highlightName) ?? [], (range) => range.toString().replace(/\s+/g, ' '));
+      }, name);
+    },
+    async timings(page, timeoutMs = 20_000) {
+      return poll(
+        () => page.evaluate(() => {
+          const names = ['extract', 'analyze', 'first-highlight', 'total'];
+          const found: Record<string, number> = {};
+          for (const name of names) {
+            const entry = performance.getEntriesByName(`clausemark:${name}`, 'measure').at(-1);
+            if (entry === undefined) return null;
+            found[name] = entry.duration;
+          }
+          return found;
+        }),
+        timeoutMs,
+        'the content script timings',
+      );
+    },
+    async openExtensionPage(path) {
+      const page = await browser.newPage();
+      const url = `${EXTENSION_ORIGIN}/${path.replace(/^\//, '')}`;
+      // page.goto() to a moz-extension page may never resolve: navigate without waiting, then poll.
+      // puppeteer-core's BiDi browser exposes its connection and a frame's BiDi context id, untyped.
+      const bidi = browser as unknown as { connection: { send(method: string, params: object): Promise<unknown> } };
+      const context = (page.mainFrame() as unknown as { _id: string })._id;
+      await bidi.connection.send('browsingContext.navigate', { context, url, wait: 'none' });
+      await poll(
+        () => page.evaluate(() => location.href.startsWith('moz-extension:') && document.readyState === 'complete' &&
+          document.body !== null && document.body.childElementCount > 0),
+        20_000,
+        `${url} to load`,
+      );
+      return page;
+    },
+    consoleErrors() {
+      const fromOutput = output.filter((line) =>
+        /moz-extension|clausemark/i.test(line) && /\b(?:error|exception|uncaught|warn)/i.test(line) &&
+        // Dexie's pagehide handler killed with the process at shutdown.
+        !/Script terminated by timeout/.test(line));
+      return [...pageErrors, ...fromOutput];
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+      await server.close();
+      await proxy.close();
+      await rm(work, { recursive: true, force: true });
+    },
+  };
+  return session;
+}
