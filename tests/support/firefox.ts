@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { REPO_ROOT, startSampleServer, type SampleServer } from '../../scripts/sample-server';
+import { REPO_ROOT, startSampleServer, type SampleServer } from './sample-server';
 
 /**
  * Real Firefox (Debian's firefox-esr) with the built add-on, driven over WebDriver BiDi by puppeteer-core.
