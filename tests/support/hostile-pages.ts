@@ -1,6 +1,7 @@
 import type { Dialog, Page, Worker } from 'playwright-core';
 import { activeTabId, launchWithExtension, type ExtensionBrowser } from './browser';
 import { startSampleServer, type SampleServer } from './sample-server';
+import { seededRandom } from '../../lib/node/train/fit';
 
 /**
  * Hostile pages for the content script, generated from a fixed seed so every run sees the same ones: deep nesting,
@@ -39,17 +40,8 @@ export interface HostilePage {
   html: string;
 }
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the training's seeded generator): small, fast, and the same sequence on every machine. */
+export const prng = seededRandom;
 
 const SENTENCES = [
   'We collect personal information that you provide to us when you create an account.',

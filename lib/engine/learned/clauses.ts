@@ -53,7 +53,7 @@ export function learnedClauses(input: AnalyzeInput, ruleClauses: AnalyzedClause[
   const clauses: Array<Omit<AnalyzedClause, 'index'>> = [];
   findings.forEach((finding, at) => {
     if (finding.type === 'opt-out') clauses.push(offerClause(input, units, ruleClauses, findings, at, scores[finding.unit]!.reasons['opt-out']));
-    else if (finding.type === 'promise') clauses.push(promiseClause(input, units[finding.unit]!, finding, ruleClauses));
+    else if (finding.type === 'promise') clauses.push(promiseClause(input, units[finding.unit]!, ruleClauses));
   });
   for (const rule of ruleClauses) {
     if (rule.optOut !== null) continue;
@@ -106,12 +106,12 @@ function exceptionFinding(text: string, finding: Finding, ruleClauses: AnalyzedC
   };
 }
 
-function promiseClause(input: AnalyzeInput, unit: Unit, finding: Finding, ruleClauses: AnalyzedClause[]): Omit<AnalyzedClause, 'index'> {
+function promiseClause(input: AnalyzeInput, unit: Unit, ruleClauses: AnalyzedClause[]): Omit<AnalyzedClause, 'index'> {
   const { text } = input;
   const sentence = text.slice(unit.start, unit.end);
-  // "We do not sell … except …": a promise is still checked against its own carve-outs.
-  const carveOuts = findExceptions({ text, clause: { ...unit, items: [] }, offerEnd: unit.start, followers: [] }).exceptions
-    .map((exception) => ({ ...exception, kind: 'not-covered' as const }));
+  // "We do not sell … except …": a promise is still read against its own carve-outs, named in "why" (they are not
+  // exceptions to an opt-out, so they are neither painted nor counted as such).
+  const carveOuts = findExceptions({ text, clause: { ...unit, items: [] }, offerEnd: unit.start, followers: [] }).exceptions;
   return {
     start: unit.start,
     end: unit.end,
@@ -121,8 +121,8 @@ function promiseClause(input: AnalyzeInput, unit: Unit, finding: Finding, ruleCl
     labels: ['promise', ...new Set(ruleClauses.filter((rule) => overlaps(rule, unit))
       .flatMap((rule) => rule.labels.filter((label) => label === 'opt-in' || label === 'no-opt-out')))],
     optOut: null,
-    exceptions: carveOuts,
-    why: [promiseReason(), ...carveOuts.map(exceptionReason)],
+    exceptions: [],
+    why: [promiseReason(), ...carveOuts.map((carveOut) => `Except: “${carveOut.cue}” — ${carveOut.plain}`)],
   };
 }
 
