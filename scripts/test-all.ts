@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * `npm test`: the unit suite, a production build, then the end-to-end suite in real Chromium. Ends with one plain
+ * `npm test`: the unit suite, a production build, the end-to-end suite in real Chromium, then the Firefox build and
+ * the end-to-end suite in real Firefox (firefox-esr; a missing Firefox fails it with install instructions). Ends with one plain
  * line `tests: N passed, M failed` (counted by vitest's JSON reporter) and a non-zero exit when anything failed.
  */
 interface VitestReport {
@@ -41,8 +42,11 @@ const unit = suite('unit tests', null);
 const buildStatus = run('build (chrome-mv3)', ['wxt', 'build']);
 const e2e = buildStatus === 0 ? suite('end-to-end tests (Chromium + built extension)', 'vitest.e2e.config.ts') : null;
 if (buildStatus !== 0) process.stderr.write('The build failed: the end-to-end suite could not run.\n');
+const firefoxBuildStatus = run('build (firefox-mv3)', ['wxt', 'build', '-b', 'firefox', '--mv3']);
+const firefox = firefoxBuildStatus === 0 ? suite('end-to-end tests (Firefox + built add-on)', 'vitest.firefox.config.ts') : null;
+if (firefoxBuildStatus !== 0) process.stderr.write('The Firefox build failed: the Firefox suite could not run.\n');
 
-for (const report of [unit, e2e]) {
+for (const report of [unit, e2e, firefox]) {
   if (report === null) {
     broken = true;
     continue;

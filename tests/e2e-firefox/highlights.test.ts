@@ -1,36 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { findFirefox, FIREFOX_INSTALL_HINT, launchFirefox, type FirefoxSession } from '../support/firefox';
+import { CORPUS_DIR, policyFiles } from '../support/sample-server';
+import { renderMarkdown } from '../../lib/node/cli/load-document';
+import { readFileSync, existsSync } from 'node:fs';
+import {
+  cliCounts,
+  EXCEPTION_STARTS,
+  expectPolicyHighlights,
+  expectSameLayout,
+  exceptionPointInPage,
+  highlightsInPage,
+  hoverCardInPage,
+  layoutInPage,
+  POLICY_PAGE,
+} from '../support/scenarios';
 
 /**
- * The add-on as a Firefox user meets it: firefox-esr, the built Firefox add-on with automatic mode granted, the
- * Anthropic privacy policy served on loopback. A missing Firefox fails this suite with the install hint; it is never
- * skipped.
+ * The add-on on policy pages as a Firefox user meets them: firefox-esr, the built Firefox add-on with automatic mode
+ * granted, pages served on loopback. The Anthropic privacy policy (its training opt-out and both exceptions, the hover
+ * card, the page's layout untouched) and two other policies (as many highlights as the CLI's pipeline finds). A
+ * missing Firefox fails this suite with the install hint; it is never skipped.
  */
-const PAGE = 'anthropic-privacy-policy';
-const OFFER = 'unless you opt out';
-const EXCEPTION_TEXTS = ['your conversations are flagged for safety review', "you've explicitly reported the materials to us"];
-
-interface LayoutSnapshot {
-  text: string;
-  elementCount: number;
-  boxes: string[];
-}
-
-/** Every element's box and the page's visible text: what "the page is unchanged" means. */
-function snapshot(page: Page): Promise<LayoutSnapshot> {
-  return page.evaluate(() => {
-    const elements = Array.from(document.body.querySelectorAll('*'));
-    return {
-      text: document.body.innerText,
-      elementCount: elements.length,
-      boxes: elements.map((element) => {
-        const box = element.getBoundingClientRect();
-        return `${element.tagName}:${box.x.toFixed(1)},${box.y.toFixed(1)},${box.width.toFixed(1)},${box.height.toFixed(1)}`;
-      }),
-    };
-  });
-}
+const NAMES = ['clausemark-opt-out', 'clausemark-exception'];
+/** Besides the Anthropic privacy policy: a bundled fixture, and a corpus page when the shared corpus is present. */
+const OTHER_PAGES = ['anthropic-consumer-terms', ...(existsSync(CORPUS_DIR) ? ['perplexity-privacy-notice'] : [])];
+if (OTHER_PAGES.length < 2) console.info(`SKIPPED the corpus page: ${CORPUS_DIR} is absent; one other fixture page only`);
 
 let session: FirefoxSession;
 let page: Page;
@@ -38,7 +33,8 @@ let page: Page;
 beforeAll(async () => {
   if (findFirefox() === null) throw new Error(FIREFOX_INSTALL_HINT);
   session = await launchFirefox();
-  page = await session.openPage(session.server.urlOf(PAGE));
+  page = await session.openPage(session.server.urlOf(POLICY_PAGE));
+  await page.setViewport({ width: 1200, height: 900 });
   await session.waitForHighlights(page);
 });
 
@@ -47,46 +43,72 @@ afterAll(async () => {
 });
 
 describe('Firefox: the Anthropic privacy policy', () => {
-  it('highlights the training opt-out and both of its exceptions', async () => {
-    const offers = await session.highlightTexts(page, 'clausemark-opt-out');
-    const exceptions = await session.highlightTexts(page, 'clausemark-exception');
-    expect(offers.some((text) => text.includes(OFFER) && /train/i.test(text))).toBe(true);
-    for (const expected of EXCEPTION_TEXTS) {
-      expect(exceptions.some((text) => text.includes(expected)), `exception "${expected}" in ${JSON.stringify(exceptions)}`).toBe(true);
-    }
+  it('highlights the training opt-out and both of its exceptions with the Highlight API', async () => {
+    const painted = await page.evaluate(highlightsInPage, NAMES);
+    expectPolicyHighlights(painted['clausemark-opt-out']!, painted['clausemark-exception']!);
+    expect(await page.evaluate(() => document.querySelectorAll('mark').length)).toBe(0); // no <mark> fallback
   });
 
   it('records its timings on the page', async () => {
     const timings = await session.timings(page);
     expect(timings.analyze).toBeGreaterThan(0);
     expect(timings['first-highlight']).toBeGreaterThanOrEqual(timings.analyze!);
+    console.info(`Firefox, content script on ${POLICY_PAGE}: ${JSON.stringify(timings)} ms`);
+  });
+
+  it('shows a plain-language card when the pointer rests on an exception', async () => {
+    const point = await page.evaluate(exceptionPointInPage, EXCEPTION_STARTS[0]!);
+    expect(point).not.toBeNull();
+    await page.mouse.move(point!.x, point!.y);
+    const card = await session.until(async () => {
+      const state = await page.evaluate(hoverCardInPage);
+      return state.present ? state : null;
+    }, 'the hover card', 5_000);
+    // The card lives outside <body>, in a closed shadow root: the page's own content is untouched.
+    expect(card.outsideBody).toBe(true);
+    await page.mouse.move(1, 1);
   });
 
   it('leaves the page text and every element box as they are without the add-on', async () => {
-    const withAddOn = await snapshot(page);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const withAddOn = await page.evaluate(layoutInPage);
     const plain = await launchFirefox({ withExtension: false });
     try {
-      const bare = await plain.openPage(plain.server.urlOf(PAGE));
-      // Same viewport in both browsers, so the boxes are comparable.
-      await bare.setViewport(page.viewport() ?? { width: 800, height: 600 });
-      await page.setViewport(page.viewport() ?? { width: 800, height: 600 });
-      const without = await snapshot(bare);
-      expect(withAddOn.text).toBe(without.text);
-      expect(withAddOn.elementCount).toBe(without.elementCount);
-      expect(withAddOn.boxes).toEqual(without.boxes);
+      const bare = await plain.openPage(plain.server.urlOf(POLICY_PAGE));
+      await bare.setViewport({ width: 1200, height: 900 });
+      expectSameLayout(withAddOn, await bare.evaluate(layoutInPage));
     } finally {
       await plain.close();
     }
   });
+});
 
-  it('opens its popup page without errors', async () => {
-    const popup = await session.openExtensionPage('popup.html');
-    const text = await popup.evaluate(() => document.body.innerText);
-    expect(text).toMatch(/Clausemark|Analyse|Annotate/i);
-    await popup.close();
-  });
+describe('Firefox: other policies', () => {
+  for (const name of OTHER_PAGES) {
+    it(`${name}: as many opt-out and exception highlights as the CLI's pipeline finds`, async () => {
+      const file = policyFiles().get(name)!;
+      const expected = cliCounts(renderMarkdown(readFileSync(file, 'utf8'), name), name);
+      expect(expected.optOuts + expected.exceptions).toBeGreaterThan(0);
+      const other = await session.openPage(session.server.urlOf(name));
+      try {
+        const counts = await session.until(async () => {
+          const found = await other.evaluate(highlightsInPage, NAMES);
+          const now = { optOuts: found['clausemark-opt-out']!.length, exceptions: found['clausemark-exception']!.length };
+          return now.optOuts === expected.optOuts && now.exceptions === expected.exceptions ? now : null;
+        }, `${JSON.stringify(expected)} highlights on ${name}`).catch(async (error: unknown) => {
+          const found = await other.evaluate(highlightsInPage, NAMES);
+          throw new Error(`${String(error)}; painted ${found['clausemark-opt-out']!.length} opt-outs, ${found['clausemark-exception']!.length} exceptions`);
+        });
+        expect(counts).toEqual(expected);
+      } finally {
+        await other.close();
+      }
+    });
+  }
+});
 
-  it('logs no errors and sends no request outside 127.0.0.1 from any context', async () => {
+describe('Firefox: quiet and local', () => {
+  it('logs no errors and sends no request outside 127.0.0.1 from any context', () => {
     expect(session.consoleErrors()).toEqual([]);
     expect(session.foreignRequests()).toEqual([]);
   });

@@ -4,14 +4,23 @@ import { chromium, type Page } from 'playwright-core';
 import { findBrowser, QUIET_FLAGS, type ExtensionBrowser } from '../support/browser';
 import type { SampleServer } from '../support/sample-server';
 import { closePolicyTab, openPolicyTab, OptionsPage, PopupPage, type PolicyTab } from '../support/extension-fixture';
-import { AnnotatedDocumentSchema } from '../../lib/document/schema';
+import {
+  checkJsonExport,
+  EXCEPTION_STARTS,
+  exceptionPointInPage,
+  expectPolicyHighlights,
+  expectPopupSummary,
+  expectSameLayout,
+  highlightsInPage,
+  layoutInPage,
+  POLICY_PAGE,
+} from '../support/scenarios';
 
 /**
  * The product as a person meets it: real Chromium, the built extension, a policy page served on loopback.
  * A missing browser fails this suite with the install hint; it is never skipped.
  */
-const PAGE = 'anthropic-privacy-policy';
-const EXCEPTION_TEXTS = ['your conversations are flagged for safety review', "you've explicitly reported the materials to us"];
+const PAGE = POLICY_PAGE;
 
 let server: SampleServer;
 let browser: ExtensionBrowser;
@@ -19,32 +28,8 @@ let page: Page;
 let tabId: number;
 const outsideRequests: string[] = [];
 
-interface LayoutSnapshot {
-  text: string;
-  elementCount: number;
-  boxes: string[];
-}
-
-/** Every element's box and the page's visible text: what "the page is unchanged" means. */
-function snapshot(target: Page): Promise<LayoutSnapshot> {
-  return target.evaluate(() => {
-    const elements = Array.from(document.body.querySelectorAll('*'));
-    return {
-      text: document.body.innerText,
-      elementCount: elements.length,
-      boxes: elements.map((element) => {
-        const box = element.getBoundingClientRect();
-        return `${element.tagName}:${box.x.toFixed(1)},${box.y.toFixed(1)},${box.width.toFixed(1)},${box.height.toFixed(1)}`;
-      }),
-    };
-  });
-}
-
 function highlightTexts(target: Page, name: string): Promise<string[]> {
-  return target.evaluate((highlightName) => {
-    const registry = (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights;
-    return Array.from(registry.get(highlightName) ?? [], (range) => range.toString().replace(/\s+/g, ' '));
-  }, name);
+  return target.evaluate(highlightsInPage, [name]).then((found) => found[name]!);
 }
 
 let tab: PolicyTab;
@@ -58,12 +43,7 @@ afterAll(() => closePolicyTab(tab));
 
 describe('content script on a real policy page', () => {
   it('highlights the training opt-out and both of its exceptions with the Highlight API', async () => {
-    const optOuts = await highlightTexts(page, 'clausemark-opt-out');
-    const exceptions = await highlightTexts(page, 'clausemark-exception');
-    expect(optOuts).toContain(
-      'We may use your Inputs and Outputs to train and improve Anthropic AI models, unless you opt out through your account settings.',
-    );
-    for (const expected of EXCEPTION_TEXTS) expect(exceptions.some((text) => text.startsWith(expected))).toBe(true);
+    expectPolicyHighlights(await highlightTexts(page, 'clausemark-opt-out'), await highlightTexts(page, 'clausemark-exception'));
     // No <mark> fallback where the API exists.
     expect(await page.locator('mark').count()).toBe(0);
   });
@@ -82,28 +62,19 @@ describe('content script on a real policy page', () => {
   });
 
   it('leaves the page text and every element box exactly as they are without the extension', async () => {
-    const withExtension = await snapshot(page);
+    const withExtension = await page.evaluate(layoutInPage);
     const plain = await chromium.launch({ executablePath: findBrowser()!, headless: true, args: QUIET_FLAGS });
     try {
       const plainPage = await plain.newPage({ viewport: { width: 1200, height: 900 } });
       await plainPage.goto(server.urlOf(PAGE));
-      const without = await snapshot(plainPage);
-      expect(withExtension.text).toBe(without.text);
-      expect(withExtension.elementCount).toBe(without.elementCount);
-      expect(withExtension.boxes).toEqual(without.boxes);
+      expectSameLayout(withExtension, await plainPage.evaluate(layoutInPage));
     } finally {
       await plain.close();
     }
   });
 
   it('shows a plain-language card when the pointer rests on an exception', async () => {
-    const box = await page.evaluate((start) => {
-      const registry = (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights;
-      const range = Array.from(registry.get('clausemark-exception')!).find((candidate) => candidate.toString().startsWith(start))!;
-      range.startContainer.parentElement!.scrollIntoView({ block: 'center' });
-      const rect = range.getClientRects()[0]!;
-      return { x: rect.left + 20, y: rect.top + rect.height / 2 };
-    }, EXCEPTION_TEXTS[0]!);
+    const box = (await page.evaluate(exceptionPointInPage, EXCEPTION_STARTS[0]!))!;
     await page.mouse.move(box.x, box.y);
     await page.waitForSelector('clausemark-card', { state: 'attached', timeout: 5_000 });
     // The card lives outside <body>, in a closed shadow root: the page's own content is untouched.
@@ -132,11 +103,7 @@ describe('popup for the tab', () => {
   });
 
   it('summarises: used for training unless you opt out, how, and what still happens after', async () => {
-    const text = await popup.locator('body').innerText();
-    expect(text).toContain('Training AI models on your content: happens unless you opt out');
-    expect(text).toContain('In your account settings');
-    expect(text).toContain('They will use Inputs and Outputs for model improvement when your conversations are flagged for safety review');
-    expect(text).toContain("They will use Inputs and Outputs for model improvement when you've explicitly reported the materials to them");
+    expectPopupSummary(await popup.locator('body').innerText());
   });
 
   it('jumps to a clause: the page scrolls to it and flashes it', async () => {
@@ -159,12 +126,7 @@ describe('popup for the tab', () => {
       popup.waitForEvent('download'),
       popup.getByRole('button', { name: /download json/i }).click(),
     ]);
-    const exported = AnnotatedDocumentSchema.parse(JSON.parse(await readFile((await download.path())!, 'utf8')));
-    expect(exported.document.url).toBe(server.urlOf(PAGE));
-    const training = exported.clauses.find((clause) => clause.text.startsWith('We may use your Inputs and Outputs to train'));
-    expect(training?.exceptions).toHaveLength(2);
-    expect(training?.provision?.match).toBe('exact');
-    expect(training?.link).toContain('#:~:text=');
+    checkJsonExport(download.suggestedFilename(), await readFile((await download.path())!, 'utf8'), server.urlOf(PAGE));
   });
 
   it('made no request to anywhere but the local test server', () => {

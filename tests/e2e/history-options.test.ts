@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page, Worker } from 'playwright-core';
 import { activeTabId, type ExtensionBrowser } from '../support/browser';
 import type { SampleServer } from '../support/sample-server';
 import { closePolicyTab, openPolicyTab, OptionsPage, PopupPage, type PolicyTab } from '../support/extension-fixture';
-import { renderMarkdown } from '../../lib/node/cli/load-document';
+import { ADDED_CLAUSE, CHANGING_PAGE, changingPolicyVersions, POLICY_PAGE, REMOVED_CLAUSE } from '../support/scenarios';
 
 /**
  * Memory and settings as a person meets them, in real Chromium with the built extension: a policy read, then
@@ -15,29 +13,14 @@ import { renderMarkdown } from '../../lib/node/cli/load-document';
  * high contrast change what is painted); "Delete all stored data"; and axe-core finds nothing on any of these views.
  */
 
-const FIXTURE = fileURLToPath(new URL('../fixtures/policies/anthropic-privacy-policy.md', import.meta.url));
-const CHANGING = 'acme-privacy-policy';
+const CHANGING = CHANGING_PAGE;
 /** Read with automatic reading off. */
-const QUIET = 'anthropic-privacy-policy';
-
-const ORIGINAL_ADS = 'and we will honor global privacy controls.';
-const REWORDED_ADS = 'and we will honor global privacy controls where the law requires it.';
-const ANCHOR = 'You can access these in your [Privacy Settings](https://claude.ai/new#settings/data-privacy-controls).';
-const REMOVED = 'You can opt out of our newsletter by using the unsubscribe link in any newsletter email.';
-const ADDED = 'You can opt out of product research surveys by emailing privacy@anthropic.com.';
+const QUIET = POLICY_PAGE;
+const REMOVED = REMOVED_CLAUSE;
+const ADDED = ADDED_CLAUSE;
 const TRAINING_OPT_OUT = 'We may use your Inputs and Outputs to train';
 
-function versions(): { first: string; second: string } {
-  const markdown = readFileSync(FIXTURE, 'utf8');
-  for (const needle of [ORIGINAL_ADS, ANCHOR]) if (!markdown.includes(needle)) throw new Error(`fixture lacks: ${needle}`);
-  const withParagraph = (text: string, paragraph: string) => text.replace(ANCHOR, `${ANCHOR}\n\n${paragraph}`);
-  return {
-    first: renderMarkdown(withParagraph(markdown, REMOVED), 'Privacy Policy'),
-    second: renderMarkdown(withParagraph(markdown.replace(ORIGINAL_ADS, REWORDED_ADS), ADDED), 'Privacy Policy'),
-  };
-}
-
-const { first: FIRST_HTML, second: SECOND_HTML } = versions();
+const { first: FIRST_HTML, second: SECOND_HTML } = changingPolicyVersions();
 /** The server reads this object on every request: swapping the HTML changes the page at the same address. */
 const extraPages: Record<string, string> = { [CHANGING]: FIRST_HTML };
 

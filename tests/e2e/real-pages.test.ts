@@ -4,8 +4,8 @@ import { basename, join } from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { findBrowser, INSTALL_HINT, launchWithExtension, QUIET_FLAGS, type ExtensionBrowser } from '../support/browser';
 import { CORPUS_DIR, FIXTURE_DIR, startSampleServer, type SampleServer } from '../support/sample-server';
-import { documentFromHtml, escapeHtml, renderMarkdown } from '../../lib/node/cli/load-document';
-import { analyze } from '../../lib/engine/analyze';
+import { escapeHtml, renderMarkdown } from '../../lib/node/cli/load-document';
+import { cliCounts, type HighlightCounts } from '../support/scenarios';
 
 /**
  * Every policy of the shared corpus (or, without it, the bundled fixtures) as a real page in several layouts, read by
@@ -144,19 +144,7 @@ function framePage(doc: PolicyDoc, innerPath: string, srcdoc: boolean): string {
 
 // ── Expected counts: the CLI's pipeline on the same HTML, in Node ─────────────────────────────────────────────
 
-interface Counts {
-  optOuts: number;
-  exceptions: number;
-}
-
-function cliCounts(html: string, name: string): Counts {
-  const { extraction } = documentFromHtml(html, name);
-  const clauses = analyze(extraction);
-  return {
-    optOuts: clauses.filter((clause) => clause.optOut !== null).length,
-    exceptions: clauses.reduce((sum, clause) => sum + clause.exceptions.length, 0),
-  };
-}
+type Counts = HighlightCounts;
 
 // ── Browser helpers ─────────────────────────────────────────────────────────────────────────────────────────────
 

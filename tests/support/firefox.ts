@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -93,8 +93,13 @@ export interface FirefoxLaunchOptions {
   withExtension?: boolean;
   /** grant automatic mode's host access at install (default true) */
   automatic?: boolean;
-  /** serve extra pages beside the sample policies */
+  /** serve extra pages beside the sample policies (read on every request: change a value to change the page) */
   extraPages?: Record<string, string>;
+  /**
+   * Firefox's own prompt for optional permissions (default false: `permissions.request()` from a trusted click is
+   * granted without a doorhanger). True shows the real doorhanger, which `acceptPermissionPrompt()` answers.
+   */
+  permissionPrompts?: boolean;
 }
 
 export interface FirefoxSession {
@@ -117,6 +122,27 @@ export interface FirefoxSession {
   timings(page: Page, timeoutMs?: number): Promise<Record<string, number>>;
   /** opens an extension page (popup.html, options.html…) in a new tab; resolves once its document has a body */
   openExtensionPage(path: string): Promise<Page>;
+  /** the id the add-on knows a page's tab by (needs host access to see the tab's URL: automatic mode granted) */
+  tabIdOf(page: Page): Promise<number>;
+  /** the popup opened as a page for a page's tab (popup.html?tab=N), as keyboard users and the Chromium suite open it */
+  openPopupFor(page: Page): Promise<{ popup: Page; tabId: number }>;
+  /** the toolbar badge's text and title for a tab */
+  badgeOf(tabId: number): Promise<{ text: string; title: string }>;
+  /** runs `fn(arg)` in an extension page (where `browser.*` is the add-on's API) and returns its result */
+  inExtension<A, T>(fn: (arg: A) => Promise<T> | T, arg: A): Promise<T>;
+  /** presses a button (found by its text or accessible name) with a real mouse click: a user gesture */
+  clickButton(page: Page, name: string | RegExp): Promise<void>;
+  /**
+   * Answers the open optional-permission doorhanger in Firefox's own window with its "Allow" button (privileged
+   * script over WebDriver BiDi; needs `permissionPrompts: true`). Returns the prompt's text.
+   */
+  acceptPermissionPrompt(timeoutMs?: number): Promise<string>;
+  /** folder Firefox saves downloads into */
+  downloadDir: string;
+  /** waits for a finished download whose file name matches, and returns it */
+  waitForDownload(name: RegExp, timeoutMs?: number): Promise<{ fileName: string; bytes: Buffer }>;
+  /** polls `check` with plain evaluate()-based probes until it returns something truthy */
+  until<T>(check: () => Promise<T | null | undefined | false>, what: string, timeoutMs?: number): Promise<T>;
   /** console errors and uncaught exceptions concerning the add-on, from every context */
   consoleErrors(): string[];
   close(): Promise<void>;
@@ -151,6 +177,8 @@ export async function launchFirefox(options: FirefoxLaunchOptions = {}): Promise
     throw new Error(`No built Firefox add-on at ${extensionDir}: run "npx wxt build -b firefox --mv3" first.`);
   }
   const work = await mkdtemp(join(tmpdir(), 'clausemark-firefox-'));
+  const downloadDir = join(work, 'downloads');
+  await mkdir(downloadDir, { recursive: true });
   const proxy = await startRecordingProxy();
   const server = await startSampleServer(0, options.extraPages ?? {});
   const browser = await puppeteer.launch({
@@ -160,7 +188,15 @@ export async function launchFirefox(options: FirefoxLaunchOptions = {}): Promise
     args: ['--remote-allow-system-access'],
     extraPrefsFirefox: {
       'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: EXTENSION_UUID }),
-      'extensions.webextOptionalPermissionPrompts': false,
+      'extensions.webextOptionalPermissionPrompts': options.permissionPrompts ?? false,
+      // Downloads go straight to a folder of this session, without a dialog.
+      'browser.download.dir': downloadDir,
+      'browser.download.folderList': 2,
+      'browser.download.useDownloadDir': true,
+      'browser.download.always_ask_before_handling_new_types': false,
+      'browser.download.start_downloads_in_tmp_dir': false,
+      'browser.download.alwaysOpenPanel': false,
+      'browser.download.panel.shown': true,
       'devtools.console.stdout.content': true,
       // Everything not on loopback goes to the recording proxy; loopback itself is never proxied.
       'network.proxy.type': 1,
@@ -206,6 +242,31 @@ export async function launchFirefox(options: FirefoxLaunchOptions = {}): Promise
   }
   const pageErrors: string[] = [];
   const pageRequests: string[] = [];
+  // puppeteer-core's BiDi browser exposes its connection and a frame's BiDi context id, untyped.
+  const bidi = browser as unknown as { connection: { send(method: string, params: object): Promise<{ result?: unknown }> } };
+  const navigate = async (page: Page, url: string): Promise<void> => {
+    // page.goto() to a moz-extension page may never resolve: navigate without waiting, then poll.
+    const context = (page.mainFrame() as unknown as { _id: string })._id;
+    await bidi.connection.send('browsingContext.navigate', { context, url, wait: 'none' });
+    await poll(
+      () => page.evaluate((wanted: string) => location.href === wanted && document.readyState === 'complete' &&
+        document.body !== null && document.body.childElementCount > 0, url),
+      20_000,
+      `${url} to load`,
+    );
+  };
+  /** Evaluates an expression in Firefox's own browser window (privileged), over BiDi. */
+  const inChrome = async (expression: string): Promise<unknown> => {
+    const tree = await bidi.connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
+    const contexts = ((tree.result ?? tree) as { contexts: Array<{ context: string; url: string }> }).contexts;
+    const window = contexts.find((context) => context.url.startsWith('chrome://browser/'));
+    if (window === undefined) throw new Error('Firefox\'s browser window is not reachable over BiDi (needs --remote-allow-system-access)');
+    const reply = await bidi.connection.send('script.evaluate', { expression, target: { context: window.context }, awaitPromise: true });
+    const outcome = (reply.result ?? reply) as { type: string; result?: { value?: unknown }; exceptionDetails?: { text?: string } };
+    if (outcome.type !== 'success') throw new Error(`privileged script failed: ${outcome.exceptionDetails?.text ?? JSON.stringify(outcome)}`);
+    return outcome.result?.value;
+  };
+  let controlPage: Page | null = null;
 
   const session: FirefoxSession = {
     browser,
@@ -267,19 +328,82 @@ export async function launchFirefox(options: FirefoxLaunchOptions = {}): Promise
     },
     async openExtensionPage(path) {
       const page = await browser.newPage();
-      const url = `${EXTENSION_ORIGIN}/${path.replace(/^\//, '')}`;
-      // page.goto() to a moz-extension page may never resolve: navigate without waiting, then poll.
-      // puppeteer-core's BiDi browser exposes its connection and a frame's BiDi context id, untyped.
-      const bidi = browser as unknown as { connection: { send(method: string, params: object): Promise<unknown> } };
-      const context = (page.mainFrame() as unknown as { _id: string })._id;
-      await bidi.connection.send('browsingContext.navigate', { context, url, wait: 'none' });
-      await poll(
-        () => page.evaluate(() => location.href.startsWith('moz-extension:') && document.readyState === 'complete' &&
-          document.body !== null && document.body.childElementCount > 0),
-        20_000,
-        `${url} to load`,
-      );
+      await navigate(page, `${EXTENSION_ORIGIN}/${path.replace(/^\//, '')}`);
       return page;
+    },
+    async inExtension(fn, arg) {
+      // A page of the add-on kept open for API calls; its own tab is never the one asked about.
+      controlPage ??= await session.openExtensionPage('options.html');
+      // BiDi's script.callFunction runs the function's source without the page's CSP getting a say.
+      return controlPage.evaluate(fn as (arg: unknown) => Promise<never>, arg as unknown);
+    },
+    async tabIdOf(page) {
+      const url = page.url();
+      return poll(
+        () => session.inExtension(async (wanted: string) => {
+          const api = (globalThis as unknown as { browser: { tabs: { query(q: object): Promise<Array<{ id?: number; url?: string }>> } } }).browser;
+          return (await api.tabs.query({})).find((tab) => tab.url === wanted)?.id ?? null;
+        }, url),
+        10_000,
+        `the tab of ${url}`,
+      );
+    },
+    async openPopupFor(page) {
+      const tabId = await session.tabIdOf(page);
+      const popup = await session.openExtensionPage(`popup.html?tab=${tabId}`);
+      return { popup, tabId };
+    },
+    badgeOf(tabId) {
+      return session.inExtension(async (id: number) => {
+        const api = (globalThis as unknown as {
+          browser: { action: { getBadgeText(d: object): Promise<string>; getTitle(d: object): Promise<string> } };
+        }).browser;
+        return { text: await api.action.getBadgeText({ tabId: id }), title: await api.action.getTitle({ tabId: id }) };
+      }, tabId);
+    },
+    async clickButton(page, name) {
+      const pattern = typeof name === 'string' ? `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$` : name.source;
+      const point = await poll(
+        () => page.evaluate((source: string) => {
+          const wanted = new RegExp(source, 'i');
+          const button = Array.from(document.querySelectorAll('button')).find((candidate) =>
+            wanted.test((candidate.getAttribute('aria-label') ?? candidate.textContent ?? '').trim()) ||
+            wanted.test((candidate.textContent ?? '').trim()));
+          if (button === undefined || button.disabled) return null;
+          button.scrollIntoView({ block: 'center' });
+          const box = button.getBoundingClientRect();
+          return box.width > 0 ? { x: box.x + box.width / 2, y: box.y + box.height / 2 } : null;
+        }, pattern),
+        15_000,
+        `a button named ${String(name)}`,
+      );
+      await page.mouse.click(point.x, point.y);
+    },
+    async acceptPermissionPrompt(timeoutMs = 10_000) {
+      const text = await poll(
+        async () => (await inChrome(`(() => {
+          const prompt = document.querySelector('#addon-webext-permissions-notification');
+          return prompt && !prompt.hidden && PopupNotifications.panel.state === 'open' ? prompt.textContent.replace(/\\s+/g, ' ').trim() : null;
+        })()`)) as string | null,
+        timeoutMs,
+        "Firefox's permission prompt",
+      );
+      await inChrome(`document.querySelector('#addon-webext-permissions-notification').button.click()`);
+      return text;
+    },
+    downloadDir,
+    async waitForDownload(name, timeoutMs = 15_000) {
+      const fileName = await poll(async () => {
+        const names = await readdir(downloadDir);
+        const found = names.find((candidate) => name.test(candidate));
+        // Firefox writes into a .part file first; the final name appears with the whole file.
+        if (found === undefined || names.some((candidate) => candidate.endsWith('.part'))) return null;
+        return (await stat(join(downloadDir, found))).size > 0 ? found : null;
+      }, timeoutMs, `a download named ${String(name)} in ${downloadDir}`);
+      return { fileName, bytes: await readFile(join(downloadDir, fileName)) };
+    },
+    until(check, what, timeoutMs = 20_000) {
+      return poll(check, timeoutMs, what);
     },
     consoleErrors() {
       const fromOutput = output.filter((line) =>
