@@ -62,8 +62,14 @@ export function* analyzeSteps(original: AnalyzeInput, sliceSize = 40): Generator
  * sentences are offers, exceptions (with their kind and offer) and promises.
  */
 export function analyze(input: AnalyzeInput, model?: LearnedModel): AnalyzedClause[] {
-  return learnedClauses(input, analyzeByRules(input), model);
+  const byRules = analyzeByRules(input);
+  // A performance budget: a page past LEARNED_STAGE_MAX_TEXT (ten times the longest real policy seen) is read by the
+  // rules alone, so a 5 MB page is answered in seconds rather than a minute.
+  return input.text.length > LEARNED_STAGE_MAX_TEXT ? byRules : learnedClauses(input, byRules, model);
 }
+
+/** Characters beyond which the learned stage steps aside (the longest policy of the corpus has 261,000). */
+export const LEARNED_STAGE_MAX_TEXT = 2_500_000;
 
 /** The rule engine alone: hand-written cue tables (the learned stage's candidate generator and features). */
 export function analyzeByRules(input: AnalyzeInput): AnalyzedClause[] {

@@ -8,8 +8,9 @@ import type { AnalyzedClause, ExceptionFinding } from '../model/analysis';
 import { exceptionReason, howReason, offerReason, promiseReason } from '../reasons';
 import { decide, type Finding, type RuleVerdicts } from './decide';
 import { documentFeatures, unitEvidenceOf } from './features';
-import { scoreUnit, type LearnedModel, type UnitScores } from './model';
+import { scoreUnit, strongestFeatures, type LearnedModel, type UnitScores } from './model';
 import { learningUnits, type Unit } from './units';
+import { markOverlaps } from './spans';
 import weights from './weights.json';
 import { loadModel } from './model';
 
@@ -27,16 +28,34 @@ export function bundledModel(): LearnedModel {
 
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
 
+/** The first of sorted (possibly overlapping) spans that overlaps `span`, or -1: a binary search for the first that
+ * starts before its end, then a short walk back over the ones that may still reach into it. */
+function firstOverlappingAny(spans: ReadonlyArray<{ start: number; end: number }>, span: { start: number; end: number }): number {
+  let low = 0;
+  let high = spans.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (spans[mid]!.start < span.end) low = mid + 1;
+    else high = mid;
+  }
+  let found = -1;
+  for (let i = low - 1; i >= 0 && i >= low - 64; i--) if (overlaps(spans[i]!, span)) found = i;
+  return found;
+}
+
 /** Units and their scores, computed once when several thresholds are tried on one model (cross-validation). */
 export interface Scored {
   units: Unit[];
   scores: UnitScores[];
+  /** each unit's features, for the reasons of the ones that become findings */
+  features?: string[][];
 }
 
 export function scoreUnits(input: AnalyzeInput, ruleClauses: AnalyzedClause[], model: LearnedModel): Scored {
   const units = learningUnits(input);
   const evidence = unitEvidenceOf(input.text, units, ruleClauses);
-  return { units, scores: documentFeatures(units, evidence).map((features) => scoreUnit(model, features)) };
+  const features = documentFeatures(units, evidence);
+  return { units, features, scores: features.map((unitFeatures) => scoreUnit(model, unitFeatures)) };
 }
 
 export function ruleVerdicts(ruleClauses: AnalyzedClause[]): RuleVerdicts {
@@ -48,28 +67,58 @@ export function ruleVerdicts(ruleClauses: AnalyzedClause[]): RuleVerdicts {
 
 export function learnedClauses(input: AnalyzeInput, ruleClauses: AnalyzedClause[], model: LearnedModel = bundledModel(), scored?: Scored): AnalyzedClause[] {
   const { text } = input;
-  const { units, scores } = scored ?? scoreUnits(input, ruleClauses, model);
+  const { units, scores, features } = scored ?? scoreUnits(input, ruleClauses, model);
   const findings = decide(model, text, units, scores, ruleVerdicts(ruleClauses));
+  const rules = ruleIndex(ruleClauses);
   const clauses: Array<Omit<AnalyzedClause, 'index'>> = [];
   findings.forEach((finding, at) => {
-    if (finding.type === 'opt-out') clauses.push(offerClause(input, units, ruleClauses, findings, at, scores[finding.unit]!.reasons['opt-out']));
+    if (finding.type === 'opt-out') {
+      const reasons = features === undefined ? [] : strongestFeatures(model, features[finding.unit]!, 'opt-out');
+      clauses.push(offerClause(input, units, rules, findings, at, reasons));
+    }
     else if (finding.type === 'promise') clauses.push(promiseClause(input, units[finding.unit]!, ruleClauses));
   });
-  for (const rule of ruleClauses) {
-    if (rule.optOut !== null) continue;
-    if (clauses.some((clause) => overlaps(clause, rule))) continue;
-    clauses.push({ ...rule, exceptions: [] });
-  }
+  // The rules' other findings (opt-in, "you cannot opt out", data use) where no learned clause covers them.
+  const learned = [...clauses].sort((a, b) => a.start - b.start);
+  const covered = markOverlaps(ruleClauses, mergedSpans(learned));
+  ruleClauses.forEach((rule, i) => {
+    if (rule.optOut === null && !covered[i]) clauses.push({ ...rule, exceptions: [] });
+  });
   return clauses.sort((a, b) => a.start - b.start).map((clause, index) => ({ ...clause, index }));
 }
 
-function offerClause(input: AnalyzeInput, units: Unit[], ruleClauses: AnalyzedClause[], findings: Finding[], at: number, reasons: string[]): Omit<AnalyzedClause, 'index'> {
+/** The rule engine's offers and exceptions, sorted, for look-ups by position. */
+interface RuleIndex {
+  offers: Array<{ start: number; end: number; clause: AnalyzedClause }>;
+  exceptions: ExceptionFinding[];
+}
+
+function ruleIndex(ruleClauses: AnalyzedClause[]): RuleIndex {
+  return {
+    offers: ruleClauses.flatMap((clause) => (clause.optOut === null ? [] : [{ start: clause.optOut.start, end: clause.optOut.end, clause }]))
+      .sort((a, b) => a.start - b.start),
+    exceptions: ruleClauses.flatMap((clause) => clause.exceptions).sort((a, b) => a.start - b.start),
+  };
+}
+
+/** Sorted spans merged where they overlap, so they can be searched as non-overlapping ones. */
+function mergedSpans(spans: Array<{ start: number; end: number }>): Array<{ start: number; end: number }> {
+  const merged: Array<{ start: number; end: number }> = [];
+  for (const { start, end } of spans) {
+    const last = merged.at(-1);
+    if (last !== undefined && start < last.end) last.end = Math.max(last.end, end);
+    else merged.push({ start, end });
+  }
+  return merged;
+}
+
+function offerClause(input: AnalyzeInput, units: Unit[], rules: RuleIndex, findings: Finding[], at: number, reasons: string[]): Omit<AnalyzedClause, 'index'> {
   const { text } = input;
   const offer = findings[at]!;
   const unit = units[offer.unit]!;
-  const rule = ruleClauses.find((clause) => clause.optOut !== null && overlaps(clause.optOut, offer));
+  const rule = rules.offers[firstOverlappingAny(rules.offers, offer)]?.clause;
   const attached = findings.filter((finding) => finding.type === 'exception' && finding.attachedTo === at).sort((a, b) => a.start - b.start);
-  const exceptions = attached.map((finding) => exceptionFinding(text, finding, ruleClauses));
+  const exceptions = attached.map((finding) => exceptionFinding(text, finding, rules));
   // The clause reaches over the whole sentences that hold its exceptions.
   const start = Math.min(unit.start, ...attached.map((finding) => units[finding.unit]!.start));
   const end = Math.max(unit.end, ...attached.map((finding) => units[finding.unit]!.end));
@@ -94,8 +143,8 @@ function offerClause(input: AnalyzeInput, units: Unit[], ruleClauses: AnalyzedCl
   };
 }
 
-function exceptionFinding(text: string, finding: Finding, ruleClauses: AnalyzedClause[]): ExceptionFinding {
-  const rule = ruleClauses.flatMap((clause) => clause.exceptions).find((exception) => overlaps(exception, finding));
+function exceptionFinding(text: string, finding: Finding, rules: RuleIndex): ExceptionFinding {
+  const rule = rules.exceptions[firstOverlappingAny(rules.exceptions, finding)];
   const spanText = text.slice(finding.start, finding.end);
   return {
     start: finding.start,

@@ -2,6 +2,7 @@ import { enumeratedItems, findExceptions } from '../classify/exceptions';
 import { findOptOutCue } from '../classify/opt-out';
 import type { ExceptionKind, LearnedModel, UnitScores } from './model';
 import type { Unit } from './units';
+import { firstOverlapping, overlapping } from './spans';
 
 /**
  * From unit scores to findings: offers, promises, and exceptions attached to the offer they limit. An exception
@@ -33,16 +34,16 @@ export interface RuleVerdicts {
   exceptions: Array<Span & { offer: Span; cue: string }>;
 }
 
-const overlaps = (a: Span, b: Span): boolean => a.start < b.end && b.start < a.end;
 
 export function decide(model: LearnedModel, text: string, units: Unit[], scores: UnitScores[], rules: RuleVerdicts = { offers: [], exceptions: [] }): Finding[] {
   const { thresholds } = model;
   const withRule = { offer: thresholds['opt-out-rule'] ?? thresholds['opt-out'], exception: thresholds['exception-rule'] ?? thresholds.exception };
-  const unitOf = (span: Span) => units.findIndex((unit) => overlaps(unit, span));
+  const unitOf = (span: Span) => firstOverlapping(units, span);
   const ruleOfferUnits = new Set(rules.offers.map(unitOf));
   const findings: Finding[] = [];
   const offerOfUnit = new Map<number, number>();
-  const taken: Span[] = [];
+  // Units that already hold an exception: another reading of the same words is not a second exception.
+  const takenUnits = new Set<number>();
   units.forEach((unit, i) => {
     const score = scores[i]!;
     const isOffer = score['opt-out'] >= (ruleOfferUnits.has(i) ? withRule.offer : thresholds['opt-out']);
@@ -69,18 +70,19 @@ export function decide(model: LearnedModel, text: string, units: Unit[], scores:
     const offer = offerOfUnit.get(offerUnit) ?? attachment(units, offerOfUnit, i, offerOfUnit.has(i));
     if (offer === null || offer === undefined) continue;
     findings.push({ type: 'exception', start: exception.start, end: exception.end, unit: i, probability: scores[i]!.exception, attachedTo: offer, kind: scores[i]!.kind });
-    taken.push(exception);
+    for (const j of overlapping(units, exception)) takenUnits.add(j);
   }
   // The model's own exceptions elsewhere.
   units.forEach((unit, i) => {
     const score = scores[i]!;
-    if (score.exception < thresholds.exception || taken.some((span) => overlaps(span, unit))) return;
+    if (score.exception < thresholds.exception || takenUnits.has(i)) return;
     const isOffer = offerOfUnit.has(i);
     const offer = attachment(units, offerOfUnit, i, isOffer);
     if (offer === null) return;
     for (const span of exceptionSpans(text, units, i, isOffer)) {
-      if (taken.some((other) => overlaps(other, span))) continue;
-      taken.push(span);
+      const spanUnits = overlapping(units, span);
+      if (spanUnits.some((j) => j !== i && takenUnits.has(j))) continue;
+      for (const j of spanUnits) takenUnits.add(j);
       findings.push({ type: 'exception', ...span, unit: i, probability: score.exception, attachedTo: offer, kind: score.kind });
     }
   });

@@ -2,6 +2,7 @@ import { exceptionCueNames } from '../classify/exceptions';
 import { findOptOutCue, optInCue, saysNoOptOut } from '../classify/opt-out';
 import type { AnalyzedClause } from '../model/analysis';
 import type { Unit } from './units';
+import { markOverlaps } from './spans';
 
 /**
  * Features of one unit for the learned stage: its words and word pairs, the rule cues it holds (the hand-written
@@ -118,15 +119,13 @@ export function unitFeatures(units: Unit[], evidence: UnitEvidence[], i: number)
   return [...features];
 }
 
-const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
-
 /** Evidence per unit, with the rule engine's verdicts (its offers and exceptions) as features. */
 export function unitEvidenceOf(text: string, units: Unit[], ruleClauses: AnalyzedClause[]): UnitEvidence[] {
-  const offers = ruleClauses.flatMap((clause) => (clause.optOut === null ? [] : [clause.optOut]));
-  const exceptions = ruleClauses.flatMap((clause) => clause.exceptions);
-  return units.map((unit) => unitEvidence(text.slice(unit.start, unit.end).replace(/\s+/g, ' '), {
-    offer: offers.some((offer) => overlaps(offer, unit)),
-    exception: exceptions.some((exception) => overlaps(exception, unit)),
+  const offers = markOverlaps(units, ruleClauses.flatMap((clause) => (clause.optOut === null ? [] : [clause.optOut])));
+  const exceptions = markOverlaps(units, ruleClauses.flatMap((clause) => clause.exceptions));
+  return units.map((unit, i) => unitEvidence(text.slice(unit.start, unit.end).replace(/\s+/g, ' '), {
+    offer: offers[i]!,
+    exception: exceptions[i]!,
   }));
 }
 

@@ -44,8 +44,6 @@ export interface UnitScores {
   exception: number;
   promise: number;
   kind: ExceptionKind;
-  /** the features that pushed each head up most, strongest first */
-  reasons: Record<Head, string[]>;
 }
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
@@ -53,23 +51,29 @@ const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 /** `values[i]` is the value of `features[i]` (1 when absent: most features are present-or-not). */
 export function scoreUnit(model: LearnedModel, features: string[], values?: number[]): UnitScores {
   const sums = new Array<number>(WIDTH).fill(0);
-  const contributions: Array<Array<[string, number]>> = HEADS.map(() => []);
-  features.forEach((feature, i) => {
-    const weights = model.weights.get(feature);
-    if (weights === undefined) return;
+  for (let i = 0; i < features.length; i++) {
+    const weights = model.weights.get(features[i]!);
+    if (weights === undefined) continue;
     const value = values?.[i] ?? 1;
     for (let k = 0; k < WIDTH; k++) sums[k]! += weights[k]! * value;
-    HEADS.forEach((_, h) => { if (weights[h]! * value > 0) contributions[h]!.push([feature, weights[h]! * value]); });
-  });
-  const kindSums = sums.slice(HEADS.length);
-  const best = kindSums.indexOf(Math.max(...kindSums));
-  const reasons = Object.fromEntries(HEADS.map((head, h) => [head,
-    contributions[h]!.sort((a, b) => b[1] - a[1]).slice(0, 4).map(([feature]) => feature)])) as Record<Head, string[]>;
+  }
+  let best: number = HEADS.length;
+  for (let k = HEADS.length + 1; k < WIDTH; k++) if (sums[k]! > sums[best]!) best = k;
   return {
     'opt-out': sigmoid(sums[0]!),
     exception: sigmoid(sums[1]!),
     promise: sigmoid(sums[2]!),
-    kind: EXCEPTION_KINDS[best]!,
-    reasons,
+    kind: EXCEPTION_KINDS[best - HEADS.length]!,
   };
+}
+
+/** The features that pushed a head up most, strongest first ("why is this highlighted?"); asked only for findings. */
+export function strongestFeatures(model: LearnedModel, features: string[], head: Head, count = 4): string[] {
+  const h = HEADS.indexOf(head);
+  return features
+    .map((feature) => [feature, model.weights.get(feature)?.[h] ?? 0] as const)
+    .filter(([, weight]) => weight > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([feature]) => feature);
 }

@@ -52,6 +52,35 @@ export function extractionProblem(page: { text: string; blocks: Array<{ start: n
   return link >= 0 ? `link ${link} is outside the text` : null;
 }
 
+/** Past this many clauses the reply carries only what the page paints (the whole document is stored). */
+export const MAX_REPLY_CLAUSES = 2000;
+
+/**
+ * The document for the content script to paint: whole for an ordinary policy; for a huge page (a 5 MB generated
+ * text has 30,000 clauses, a 90 MB reply the browser refuses) only the opt-outs with their exceptions, and their
+ * provision matches without the long explanations the hover card does not show.
+ */
+export function forPainting(document: AnnotatedDocument): AnnotatedDocument {
+  if (document.clauses.length <= MAX_REPLY_CLAUSES) return document;
+  return {
+    ...document,
+    clauses: document.clauses.filter((clause) => clause.optOut !== null).map((clause) => ({
+      ...clause,
+      provision: clause.provision && {
+        id: clause.provision.id,
+        title: clause.provision.title,
+        severity: clause.provision.severity,
+        polarity: clause.provision.polarity,
+        match: clause.provision.match,
+        similarity: clause.provision.similarity,
+        knownClauseId: clause.provision.knownClauseId,
+        platform: clause.provision.platform,
+        recordedAt: clause.provision.recordedAt,
+      },
+    })),
+  };
+}
+
 /** Any reply of the background (lib/extension/messages/replies.ts). */
 export type Reply = BackgroundReply;
 
@@ -125,7 +154,7 @@ export function createMessageHandler(deps: BackgroundDeps) {
     await saveTab(tabId, { status: 'done', analysisId });
     const badge = badgeFor(document, changes);
     await deps.setBadge(tabId, badge.text, badge.title);
-    return { ok: true, document };
+    return { ok: true, document: forPainting(document) };
   };
 
   /** One handler per message type. A sender's tab id is there for every content-script message (checked before). */
