@@ -11,6 +11,17 @@ export function SeverityBadge({ severity }: { severity: Severity }) {
 }
 
 
+/** Plain lines as a list (rendered as text). */
+function Lines({ lines, listClass }: { lines: string[]; listClass: string }) {
+  return (
+    <ul class={listClass}>
+      {lines.map((line, i) => (
+        <li key={i}>{line}</li>
+      ))}
+    </ul>
+  );
+}
+
 function TopicBlock({ topic, index }: { topic: TopicSummary; index: number }) {
   const headingId = `topic-${index}-title`;
   const regime = REGIME_WORDS[topic.default];
@@ -32,13 +43,7 @@ function TopicBlock({ topic, index }: { topic: TopicSummary; index: number }) {
             <span>You can opt out:</span>
             {topic.how.length === 0 && <span class="muted"> the text does not say how</span>}
           </p>
-          {topic.how.length > 0 && (
-            <ul class="how-list">
-              {topic.how.map((line, i) => (
-                <li key={i}>{line}</li>
-              ))}
-            </ul>
-          )}
+          {topic.how.length > 0 && <Lines lines={topic.how} listClass="how-list" />}
         </div>
       ) : topic.promises.length > 0 ? null : (
         <p class="no-opt-out">
@@ -53,11 +58,7 @@ function TopicBlock({ topic, index }: { topic: TopicSummary; index: number }) {
             <CheckIcon />
             <span>They promise:</span>
           </p>
-          <ul class="how-list">
-            {topic.promises.map((line, i) => (
-              <li key={i}>{line}</li>
-            ))}
-          </ul>
+          <Lines lines={topic.promises} listClass="how-list" />
         </div>
       )}
 
@@ -67,11 +68,7 @@ function TopicBlock({ topic, index }: { topic: TopicSummary; index: number }) {
             <WarningIcon />
             <span>Still happens after you opt out:</span>
           </p>
-          <ul class="still-list">
-            {topic.stillAfterOptOut.map((line, i) => (
-              <li key={i}>{line}</li>
-            ))}
-          </ul>
+          <Lines lines={topic.stillAfterOptOut} listClass="still-list" />
         </div>
       )}
     </article>
