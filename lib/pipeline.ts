@@ -1,6 +1,5 @@
 import { analyze, type AnalyzeInput } from './engine/analyze';
 import { looksLikePolicyPage } from './engine/classify/policy-page';
-import type { AnalyzedClause } from './engine/model/analysis';
 import { buildAnnotatedDocument } from './document/build';
 import type { AnnotatedDocument } from './document/schema';
 import { withProvisions } from './knowledge/match/apply';
@@ -11,10 +10,8 @@ import type { ProvisionMatcher } from './knowledge/match/matcher';
  *
  *   engine (analyze) → document (build, summarise) → knowledge (match, re-summarise)
  *
- * The CLI, the evaluation, the benchmark and the tests call annotate(); the extension runs the same stages split
- * across its two sides: the content script analyses (in time slices, lib/engine/slices.ts) and builds, the background
- * completes the document (completeDocument) before it compares and stores it. May import: engine, document,
- * knowledge — never the export formats or the adapters.
+ * The CLI, the evaluation, the benchmark, the tests and the extension's background (on the text the content script
+ * read) call annotate(). May import: engine, document, knowledge — never the export formats or the adapters.
  */
 export interface AnnotateInput {
   /** the extracted text, its blocks and links (lib/engine/extract) */
@@ -27,35 +24,22 @@ export interface AnnotateInput {
   /** the main heading, one more hint for looksLikePolicy */
   heading?: string;
   analyzedAt?: Date;
-  /** clauses already analysed (the content script's sliced run); analysed here when absent */
-  clauses?: AnalyzedClause[];
   /** the provision matcher; without one the document has no provision matches */
   matcher?: ProvisionMatcher | null;
 }
 
 export async function annotate(input: AnnotateInput): Promise<AnnotatedDocument> {
-  const built = await buildDocument(input);
-  return input.matcher ? completeDocument(built, input.matcher, input.extraction.text) : built;
-}
-
-/** The stages the content script runs: analyse (unless done already) and build, without matching. */
-export function buildDocument(input: AnnotateInput): Promise<AnnotatedDocument> {
   const { extraction, url, title } = input;
-  return buildAnnotatedDocument({
+  const built = await buildAnnotatedDocument({
     text: extraction.text,
-    clauses: input.clauses ?? analyze(extraction),
+    clauses: analyze(extraction),
     url,
     title,
     looksLikePolicy: input.looksLikePolicy ?? looksLikePolicyPage(url, title, extraction.text, input.heading),
     toolVersion: input.toolVersion,
     analyzedAt: input.analyzedAt,
   });
-}
-
-/**
- * The stage the background runs: provision matches for every clause (and for recorded clauses found in `pageText`
- * that no clause holds), the summary again with their severities.
- */
-export function completeDocument(document: AnnotatedDocument, matcher: ProvisionMatcher, pageText?: string): AnnotatedDocument {
-  return withProvisions(document, matcher, pageText);
+  // Provision matches for every clause (and for recorded clauses found in the text that no clause holds), and the
+  // summary again with their severities.
+  return input.matcher ? withProvisions(built, input.matcher, extraction.text) : built;
 }

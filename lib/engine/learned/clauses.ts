@@ -10,7 +10,7 @@ import { decide, type Finding, type RuleVerdicts } from './decide';
 import { documentFeatures, unitEvidenceOf } from './features';
 import { scoreUnit, strongestFeatures, type LearnedModel, type UnitScores } from './model';
 import { learningUnits, type Unit } from './units';
-import { markOverlaps } from './spans';
+import { firstOverlappingAny, markOverlaps, mergedSpans } from './spans';
 import weights from './weights.json';
 import { loadModel } from './model';
 
@@ -28,20 +28,6 @@ export function bundledModel(): LearnedModel {
 
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
 
-/** The first of sorted (possibly overlapping) spans that overlaps `span`, or -1: a binary search for the first that
- * starts before its end, then a short walk back over the ones that may still reach into it. */
-function firstOverlappingAny(spans: ReadonlyArray<{ start: number; end: number }>, span: { start: number; end: number }): number {
-  let low = 0;
-  let high = spans.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (spans[mid]!.start < span.end) low = mid + 1;
-    else high = mid;
-  }
-  let found = -1;
-  for (let i = low - 1; i >= 0 && i >= low - 64; i--) if (overlaps(spans[i]!, span)) found = i;
-  return found;
-}
 
 /** Units and their scores, computed once when several thresholds are tried on one model (cross-validation). */
 export interface Scored {
@@ -101,16 +87,6 @@ function ruleIndex(ruleClauses: AnalyzedClause[]): RuleIndex {
   };
 }
 
-/** Sorted spans merged where they overlap, so they can be searched as non-overlapping ones. */
-function mergedSpans(spans: Array<{ start: number; end: number }>): Array<{ start: number; end: number }> {
-  const merged: Array<{ start: number; end: number }> = [];
-  for (const { start, end } of spans) {
-    const last = merged.at(-1);
-    if (last !== undefined && start < last.end) last.end = Math.max(last.end, end);
-    else merged.push({ start, end });
-  }
-  return merged;
-}
 
 function offerClause(input: AnalyzeInput, units: Unit[], rules: RuleIndex, findings: Finding[], at: number, reasons: string[]): Omit<AnalyzedClause, 'index'> {
   const { text } = input;

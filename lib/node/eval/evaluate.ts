@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { decide, type Finding } from '../../engine/learned/decide';
+import type { Finding } from '../../engine/learned/decide';
 import { EXCEPTION_KINDS, scoreUnit, type LearnedModel, type UnitScores } from '../../engine/learned/model';
 import { learnedClauses, type Scored } from '../../engine/learned/clauses';
 import type { AnalyzedClause } from '../../engine/model/analysis';
@@ -122,16 +122,6 @@ export function clausesToPredictions(clauses: AnalyzedClause[]): Prediction[] {
   });
 }
 
-export function learnedPredictions(model: LearnedModel, data: DocumentData, scores = unitScores(model, data)): Prediction[] {
-  const findings = decide(model, data.text, data.units, scores);
-  return findings.map((finding) => ({
-    type: finding.type,
-    start: finding.start,
-    end: finding.end,
-    kind: finding.kind,
-    offer: finding.attachedTo === undefined ? undefined : findings[finding.attachedTo],
-  }));
-}
 
 /** The fixed held-out split: a stable hash of the document's name, about three documents in ten. */
 export function splitOf(document: string): 'dev' | 'test' {
