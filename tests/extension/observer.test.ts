@@ -33,6 +33,15 @@ describe('ContentObserver', () => {
     expect(passes()).toBe(1);
   });
 
+  it('keeps a change made just before it switches what it watches (records not yet delivered)', async () => {
+    const { passes } = watch();
+    document.getElementById('a')!.append(' inserted');
+    // Same tick: the record is still queued when the observer re-observes with other options.
+    observer!.observe([document.documentElement], { attributes: false });
+    await wait(120);
+    expect(passes()).toBe(1);
+  });
+
   it('notices text revealed by an attribute (hidden removed, details opened)', async () => {
     const { passes } = watch();
     document.getElementById('panel')!.hidden = false;

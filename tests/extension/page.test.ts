@@ -200,6 +200,29 @@ describe('PageController with WXT ctx', () => {
     });
   });
 
+  it('hears a single-page app that inserts its policy while the first reading is under way', async () => {
+    // The shell is read first ("Loading…": not a policy); the app's view arrives before that run has finished.
+    document.title = 'Privacy Policy';
+    document.body.innerHTML = '<main id="app"><p>Loading…</p></main>';
+    const client = createMockClient({
+      'get-settings': () => ({ ok: true, settings: { ...defaultSettings(), automatic: true } }),
+      'not-a-policy': () => {
+        showPolicyPage();
+        return { ok: true };
+      },
+      analysis: backgroundAnswer,
+    });
+    await withHighlightApi(async (registry) => {
+      const ctx = fakePageContext();
+      const controller = new PageController(win(), client, 'test', ctx);
+      expect((await controller.run(false)).status).toBe('not-a-policy');
+      await vi.waitFor(() => expect(registry.get('clausemark-opt-out')?.ranges.length).toBeGreaterThan(0), { timeout: 5_000 });
+      const sent = client.sent.find((message) => 'type' in message && message.type === 'analysis') as BackgroundMessage<'analysis'>;
+      expect(sent.text).toBe(extractFromDom(document.body).text);
+      ctx.invalidate();
+    });
+  });
+
   it('paints nothing and reports the failure when the background refuses the page', async () => {
     showPolicyPage();
     const client = createMockClient({

@@ -65,6 +65,9 @@ export class PageController {
   /** Automatic mode: analyse only pages that name themselves a policy; `force` is "analyse anyway". */
   run(force: boolean): Promise<RunResult> {
     if (this.ctx.isInvalid) return Promise.resolve({ status: 'failed' });
+    // Watch from before the first reading: a single-page app that inserts its policy while that reading is under
+    // way (the "Loading…" shell read as not a policy) would otherwise change the page before anyone listens.
+    if (this.running === null) this.watch();
     this.running ??= this.analyze(force || this.last?.force === true).finally(() => {
       this.running = null;
       this.watch();

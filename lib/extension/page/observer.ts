@@ -89,6 +89,9 @@ export class ContentObserver {
   observe(roots: Node[], { attributes = true }: { attributes?: boolean } = {}): void {
     if (this.stopped) return;
     if (attributes === this.watchingAttributes && roots.length === this.roots.length && roots.every((root, i) => root === this.roots[i])) return;
+    // disconnect() drops records not yet delivered: hear them first, so a change made just now is not lost.
+    const undelivered = this.observer.takeRecords();
+    if (undelivered.length > 0) this.onRecords(undelivered);
     this.observer.disconnect();
     this.roots = [...roots];
     this.watchingAttributes = attributes;
