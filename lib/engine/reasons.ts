@@ -1,3 +1,4 @@
+import type { ExceptionKind } from './model/analysis';
 import { MECHANISM_NAMES, type Mechanism } from './model/topics';
 
 /**
@@ -19,3 +20,12 @@ export function exceptionReason(exception: { cue: string; plain: string }): stri
 export function promiseReason(): string {
   return 'Promise: the text says they do not do this';
 }
+
+/** What an exception of each kind means for the person: the hover card's title ("not undone" is not "still happens"). */
+export const EXCEPTION_KIND_TITLES: Record<ExceptionKind, string> = {
+  continues: 'Still happens after you opt out',
+  'not-covered': 'Not covered by the opt-out',
+  condition: 'A condition on the opt-out',
+  'not-retroactive': 'Not undone by opting out',
+  'legal-override': 'The law can override your opt-out',
+};

@@ -8,6 +8,7 @@ import type { AnnotatedDocument } from '../../lib/document/schema';
 import { extractFromDom } from '../../lib/engine/extract/dom';
 import { TOPIC_NAMES } from '../../lib/engine/model/topics';
 import { annotationsOf, cardContent, type Annotation } from '../../lib/extension/page/annotations';
+import { EXCEPTION_KIND_TITLES, exceptionReason } from '../../lib/engine/reasons';
 import { fakePageContext } from '../../lib/extension/page/context';
 import { PageController } from '../../lib/extension/page/controller';
 import { Highlighter } from '../../lib/extension/page/highlighter';
@@ -34,19 +35,15 @@ afterEach(() => {
   document.body.replaceChildren();
 });
 
-/** The card's words as they were picked out of `why` by prefix, before the card was built from the findings. */
-function cardFromWhy(item: Annotation) {
+/** The opt-out card's words as they were picked out of `why` by prefix, before the card was built from the findings. */
+function offerCardFromWhy(item: Annotation) {
   const { clause } = item;
-  const topic = TOPIC_NAMES[clause.topic];
-  if (item.kind === 'exception') {
-    return { kind: 'exception', title: 'Still happens after you opt out', lines: [item.plain ?? '', `About: ${topic}.`], why: clause.why.filter((line) => line.startsWith('Exception')).slice(0, 2) };
-  }
-  const lines = [`You can opt out of ${topic}.`];
+  const lines = [`You can opt out of ${TOPIC_NAMES[clause.topic]}.`];
   const how = clause.why.find((line) => line.startsWith('How:'));
   if (how) lines.push(how);
   const n = clause.exceptions.length;
   if (n > 0) lines.push(`But ${n} exception${n > 1 ? 's' : ''} still appl${n > 1 ? 'y' : 'ies'} after you opt out.`);
-  if (clause.provision) lines.push(`${clause.provision.title} · ${clause.provision.severity} severity`);
+  if (clause.provision) lines.push(clause.provision.severity ? `${clause.provision.title} · ${clause.provision.severity} severity` : clause.provision.title);
   return { kind: 'opt-out', title: 'Opt-out offer', lines, why: clause.why.filter((line) => line.startsWith('Opt-out')) };
 }
 
@@ -68,9 +65,33 @@ async function withHighlightApi(run: (registry: Map<string, { ranges: Range[] }>
 
 describe('hover card words', () => {
   it('are built from the structured findings, word for word what the why lines said', () => {
-    const annotations = annotationsOf(doc, []);
-    expect(annotations.some((item) => item.kind === 'exception')).toBe(true);
-    for (const item of annotations) expect(cardContent(item)).toEqual(cardFromWhy(item));
+    const offers = annotationsOf(doc, []).filter((item) => item.kind === 'opt-out');
+    expect(offers.length).toBeGreaterThan(0);
+    for (const item of offers) expect(cardContent(item)).toEqual(offerCardFromWhy(item));
+  });
+
+  it('speak of the hovered exception alone, titled by its kind', () => {
+    const exceptions = annotationsOf(doc, []).filter((item) => item.kind === 'exception');
+    expect(exceptions.length).toBeGreaterThan(1);
+    for (const item of exceptions) {
+      const card = cardContent(item);
+      expect(card.title).toBe(EXCEPTION_KIND_TITLES[item.exception!.kind]);
+      expect(card.lines[0]).toBe(item.exception!.plain);
+      // one reason, the clause's own why line for this exception
+      expect(card.why).toEqual([exceptionReason(item.exception!)]);
+      expect(item.clause.why).toContain(card.why[0]);
+    }
+    const withTwo = exceptions.find((item) => item.clause.exceptions.length > 1)!;
+    expect(cardContent(withTwo).why).toHaveLength(1);
+    expect(EXCEPTION_KIND_TITLES['not-retroactive']).not.toMatch(/still happens/i);
+  });
+
+  it('give no severity for a promise, whose provision has none', () => {
+    const offer = annotationsOf(doc, []).find((item) => item.kind === 'opt-out')!;
+    const provision = { id: 'selling', title: 'Selling or sharing', severity: null, polarity: 'promise' as const, match: 'type' as const, similarity: 0.9, knownClauseId: null, platform: null, recordedAt: null };
+    const lines = cardContent({ ...offer, clause: { ...offer.clause, provision } }).lines;
+    expect(lines).toContain('Selling or sharing');
+    expect(lines.join(' ')).not.toMatch(/null|severity/);
   });
 
   it('leave out the topics the person chose not to highlight', () => {
