@@ -76,8 +76,7 @@ function score(kind: PolicyKind, candidate: LinkCandidate, href: string): number
   const names = NAMES[kind];
   const byText = names.text.test(text);
   const byHref = names.href.test(new URL(href).pathname + new URL(href).hostname);
-  if (!byText && !byHref) return 0;
-  if (byText && NOT_THE_POLICY.test(text)) return 0;
+  if ((!byText && !byHref) || NOT_THE_POLICY.test(text)) return 0;
   // A generic "Legal" link is a weaker sign of the terms than "Terms of use".
   const generic = kind === 'terms' && /^legal\b/i.test(text) ? -5 : 0;
   return (byText ? 30 : 0) + (byHref ? 20 : 0) + (candidate.inFooter ? 15 : 0) + generic;
