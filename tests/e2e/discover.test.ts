@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { activeTabId, findBrowser, INSTALL_HINT, launchWithExtension, type ExtensionBrowser } from '../support/browser';
@@ -48,6 +49,20 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** axe-core on the popup as it is now, in light and in dark mode: the violations, one line each. */
+async function axeViolations(target: Page): Promise<string[]> {
+  const lines: string[] = [];
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await target.emulateMedia({ colorScheme });
+    const results = await new AxeBuilder({ page: target }).analyze();
+    for (const violation of results.violations) {
+      lines.push(`${colorScheme} ${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(' | ')}`);
+    }
+    expect(results.passes.length).toBeGreaterThan(0); // axe really ran
+  }
+  return lines;
+}
+
 async function openTab(url: string): Promise<{ page: Page; tabId: number }> {
   const page = await browser.context.newPage();
   await page.goto(url);
@@ -63,6 +78,7 @@ describe('popup off the policy page', () => {
     await region.waitFor({ timeout: 30_000 });
     const link = region.getByRole('link', { name: 'Privacy policy' });
     expect(await link.getAttribute('href')).toBe(server.urlOf('anthropic-privacy-policy'));
+    expect(await axeViolations(popup.page)).toEqual([]);
     await region.getByRole('button', { name: /^Open and annotate/ }).click();
     // The tab moves to the policy, which is read there: highlights on the page, the summary in the popup.
     await page.waitForURL(server.urlOf('anthropic-privacy-policy'), { timeout: 30_000 });
@@ -85,6 +101,8 @@ describe('popup off the policy page', () => {
     const privacy = region.getByRole('link', { name: 'Anthropic Privacy Policy' }).first();
     expect(await privacy.getAttribute('href')).toBe('https://www.anthropic.com/legal/privacy');
     expect(await region.getByText('Still happens after you opt out:').count()).toBeGreaterThan(0);
+    await region.getByText(/^All \d+ known clauses$/).click();
+    expect(await axeViolations(popup.page)).toEqual([]);
     await popup.page.close();
     await page.close();
   });
@@ -98,6 +116,7 @@ describe('popup off the policy page', () => {
       await said.waitFor({ timeout: 3_000 }).catch(() => popup.page.reload());
     }
     await said.waitFor({ timeout: 5_000 });
+    expect(await axeViolations(popup.page)).toEqual([]);
     expect(await page.evaluate(() => document.querySelectorAll('mark').length)).toBe(0);
     await popup.page.close();
     await page.close();
