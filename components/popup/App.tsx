@@ -11,13 +11,18 @@ import {
   AnalyzingView,
   AutomaticModeOffer,
   ErrorView,
+  FoundPolicyLinksView,
   IdleView,
+  KnownPlatformView,
   LoadingView,
   NoTabView,
   NotAPolicyView,
   NothingFoundView,
   RestrictedView,
+  UnsupportedLanguageView,
 } from './StateViews';
+import type { KnownPlatform } from '../../lib/knowledge/platforms';
+import type { PolicyLink } from '../../lib/extension/page/discover';
 import { Summary } from './Summary';
 import { errorText } from '../../lib/engine/text/format';
 
@@ -28,6 +33,15 @@ const START_GRACE_MS = 15_000;
 
 /** Views that offer to turn automatic annotation on (or off): where the person is not waiting on anything. */
 const OFFERS_AUTOMATIC_MODE: ReadonlySet<string> = new Set(['idle', 'not-a-policy', 'done', 'restricted']);
+
+/**
+ * States where the page itself is not (yet) a read policy: there the popup also says what the dataset knows of the
+ * page's platform, or offers the site's own policy and terms found in the page's links.
+ */
+const OFFERS_POLICIES: ReadonlySet<string> = new Set(['idle', 'not-a-policy', 'unsupported-language']);
+
+/** What the popup found for the page: its platform in the dataset, and the policy links on the page. */
+type Guide = { platform: KnownPlatform | null; links: PolicyLink[] };
 
 type View = { kind: 'loading' } | { kind: 'no-tab' } | { kind: 'state'; state: TabState };
 /** The popup shows this tab's analysis, or the history of every analysis. */
@@ -144,6 +158,7 @@ export function App({
   const generation = useRef(0);
   const awaiting = useRef<Awaiting | null>(null);
   const mainRef = useRef<HTMLElement>(null);
+  const [guide, setGuide] = useState<Guide | null>(null);
 
   const refresh = useCallback(
     async (id: number) => {
@@ -211,6 +226,22 @@ export function App({
 
   // When the control that had focus disappeared with the old view, keep keyboard users in the popup's content.
   const statusKey = view.kind === 'state' ? view.state.status : view.kind;
+
+  // Once per page: the platform the page belongs to and the policy links it shows, asked only where they help.
+  const wantsGuide = screen === 'tab' && OFFERS_POLICIES.has(statusKey);
+  useEffect(() => {
+    if (tabId === null || !wantsGuide || guide !== null) return;
+    let current = true;
+    void Promise.all([
+      api.knownPlatform ? api.knownPlatform(tabId).catch(() => null) : Promise.resolve(null),
+      api.findPolicyLinks ? api.findPolicyLinks(tabId).catch(() => []) : Promise.resolve([]),
+    ]).then(([platform, links]) => {
+      if (current && alive.current) setGuide({ platform, links });
+    });
+    return () => {
+      current = false;
+    };
+  }, [api, tabId, wantsGuide, guide]);
   useEffect(() => {
     if (statusKey === 'loading') return;
     const active = document.activeElement;
@@ -231,6 +262,29 @@ export function App({
       setView({
         kind: 'state',
         state: { status: 'error', reason: `Clausemark couldn't start on this page: ${errorText(error)}` },
+      });
+    }
+  }
+
+  /** Opens a policy in this tab and analyses it there (the tab's access from the click holds on the same site). */
+  async function openPolicy(url: string) {
+    if (tabId === null || !api.openAndAnalyze) return;
+    generation.current += 1;
+    awaiting.current = { since: Date.now(), staleStatus: view.kind === 'state' ? view.state.status : 'idle' };
+    setGuide(null);
+    setView({ kind: 'state', state: { status: 'analyzing', done: 0, total: 0 } });
+    try {
+      await api.openAndAnalyze(tabId, url);
+    } catch (error) {
+      if (!alive.current) return;
+      generation.current += 1;
+      awaiting.current = null;
+      setView({
+        kind: 'state',
+        state: {
+          status: 'error',
+          reason: `The policy is open in this tab, but Clausemark may not read it from here (${errorText(error)}). Click the Clausemark icon on that page to annotate it.`,
+        },
       });
     }
   }
@@ -279,11 +333,25 @@ export function App({
       case 'error':
         body = <ErrorView reason={state.reason} onRetry={tabId === null ? undefined : onAnalyze} />;
         break;
+      case 'unsupported-language':
+        body = <UnsupportedLanguageView language={state.language} />;
+        break;
       case 'done':
         doc = state.document;
         body = <DoneView doc={state.document} changes={state.changes} onJump={jump} />;
         break;
     }
+  }
+
+  const onOpen = api.openAndAnalyze ? (url: string) => void openPolicy(url) : undefined;
+  const guideViews = screen === 'tab' && OFFERS_POLICIES.has(statusKey) && guide !== null
+    ? guide.platform !== null
+      ? <KnownPlatformView platform={guide.platform} onOpen={onOpen} />
+      : <FoundPolicyLinksView links={guide.links} onOpen={onOpen} />
+    : null;
+  // What the page is comes first when it is a finding (another language); otherwise what is known of its site does.
+  if (guideViews !== null) {
+    body = statusKey === 'unsupported-language' ? <>{body}{guideViews}</> : <>{guideViews}{body}</>;
   }
 
   return (

@@ -2,6 +2,10 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { PopupApi } from './api';
 import { CrossIcon, WarningIcon } from './Icons';
+import { REGIME_WORDS, SEVERITY_WORDS } from './words';
+import { MECHANISM_NAMES } from '../../lib/engine/model/topics';
+import type { KnownPlatform, KnownPlatformClause } from '../../lib/knowledge/platforms';
+import type { PolicyLink } from '../../lib/extension/page/discover';
 
 /** One calm message per state. Every string here is ours, except `reason` and `url`, which are rendered as text. */
 
@@ -176,5 +180,162 @@ export function AutomaticModeOffer({ api }: { api: AutomaticModeApi }) {
         {note}
       </p>
     </section>
+  );
+}
+
+/** Only http(s) addresses become links; anything else is shown as text (the schemas already refuse it). */
+function isHttp(url: string): boolean {
+  return /^https?:\/\//i.test(url);
+}
+
+/** "example.com/legal/privacy": where a link goes, short enough to read at a glance. */
+function shortAddress(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const path = parsed.pathname === '/' ? '' : parsed.pathname;
+    const short = `${parsed.hostname.replace(/^www\./, '')}${path}`;
+    return short.length > 60 ? `${short.slice(0, 60)}…` : short;
+  } catch {
+    return url.slice(0, 60);
+  }
+}
+
+function OutLink({ url, children }: { url: string; children: ComponentChildren }) {
+  if (!isHttp(url)) return <span>{children}</span>;
+  return (
+    <a href={url} target="_blank" rel="noopener noreferrer">
+      {children}
+    </a>
+  );
+}
+
+function OpenAnnotatedButton({ url, label, onOpen }: { url: string; label: string; onOpen?: (url: string) => void }) {
+  if (!onOpen || !isHttp(url)) return null;
+  return (
+    <button type="button" class="button-secondary" onClick={() => onOpen(url)} aria-label={`Open and annotate: ${label}`}>
+      Open and annotate
+    </button>
+  );
+}
+
+function KnownClauseItem({ clause }: { clause: KnownPlatformClause }) {
+  const promise = clause.polarity === 'promise';
+  const regime = REGIME_WORDS[clause.default];
+  return (
+    <li class="known-clause">
+      <p>
+        <strong>{clause.provision}</strong>{' '}
+        {promise ? (
+          <span class="severity severity-promise">Promise</span>
+        ) : (
+          <span class={`severity severity-${clause.severity}`}>{SEVERITY_WORDS[clause.severity]}</span>
+        )}
+      </p>
+      {promise ? (
+        <p class="small">The policy says this does not happen.</p>
+      ) : (
+        <p class="small">
+          {[regime, clause.optOut ? `Opt out ${MECHANISM_NAMES[clause.optOut]}` : 'No opt-out recorded'].filter(Boolean).join('. ')}.
+        </p>
+      )}
+      {clause.exceptions.length > 0 && (
+        <>
+          <p class="small still-label">Still happens after you opt out:</p>
+          <ul class="still-list small">
+            {clause.exceptions.map((exception, i) => (
+              <li key={i}>{exception}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      <p class="muted small">
+        <OutLink url={clause.url}>{clause.documentTitle}</OutLink>
+        {`, recorded ${clause.recordedAt}`}
+      </p>
+    </li>
+  );
+}
+
+/** How many known clauses show before "All known clauses". */
+export const KNOWN_CLAUSES_SHOWN = 4;
+
+/**
+ * On a page of a platform the dataset knows (its app, its home page), what its policies say, from the dataset: the
+ * page itself is not read. As ToS;DR does for its services, but with the clauses' own defaults, opt-outs and exceptions.
+ */
+export function KnownPlatformView({ platform, onOpen }: { platform: KnownPlatform; onOpen?: (url: string) => void }) {
+  const shown = platform.clauses.slice(0, KNOWN_CLAUSES_SHOWN);
+  const rest = platform.clauses.slice(KNOWN_CLAUSES_SHOWN);
+  const latest = platform.documents.map((document) => document.recordedAt).sort().at(-1);
+  return (
+    <section class="known-platform" aria-labelledby="known-platform-title">
+      <h2 id="known-platform-title">{`What ${platform.name}'s policies say`}</h2>
+      <p class="muted small">
+        {`From Clausemark's dataset ${platform.datasetVersion}${latest ? `, recorded up to ${latest}` : ''}: ${platform.clauses.length} known ${platform.clauses.length === 1 ? 'clause' : 'clauses'}. The live policies may have changed since.`}
+      </p>
+      <ul class="known-clauses">
+        {shown.map((clause) => (
+          <KnownClauseItem key={clause.id} clause={clause} />
+        ))}
+      </ul>
+      {rest.length > 0 && (
+        <details>
+          <summary>{`All ${platform.clauses.length} known clauses`}</summary>
+          <ul class="known-clauses">
+            {rest.map((clause) => (
+              <KnownClauseItem key={clause.id} clause={clause} />
+            ))}
+          </ul>
+        </details>
+      )}
+      <h3>{`${platform.name}'s policies`}</h3>
+      <ul class="policy-links">
+        {platform.documents.map((document) => (
+          <li key={document.url}>
+            <OutLink url={document.url}>{document.title}</OutLink>{' '}
+            <OpenAnnotatedButton url={document.url} label={document.title} onOpen={onOpen} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+const KIND_WORDS: Record<PolicyLink['kind'], string> = { privacy: 'Privacy policy', terms: 'Terms' };
+
+/** The site's own policy and terms, found in the page's links: offered to open here, annotated. */
+export function FoundPolicyLinksView({ links, onOpen }: { links: PolicyLink[]; onOpen?: (url: string) => void }) {
+  const safe = links.filter((link) => isHttp(link.href));
+  if (safe.length === 0) return null;
+  return (
+    <section class="found-links" aria-labelledby="found-links-title">
+      <h2 id="found-links-title">This site's policies</h2>
+      <p class="muted small">Found in this page's links. Open one to read it with its opt-outs and exceptions highlighted.</p>
+      <ul class="policy-links">
+        {safe.map((link) => (
+          <li key={link.href}>
+            <p>
+              <strong>{`${KIND_WORDS[link.kind]}: `}</strong>
+              <OutLink url={link.href}>{link.text}</OutLink>
+            </p>
+            <p class="muted small url">{shortAddress(link.href)}</p>
+            <OpenAnnotatedButton url={link.href} label={`${KIND_WORDS[link.kind]}, ${link.text}`} onOpen={onOpen} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** A page in a language the engine does not read: said plainly, so an empty result is never read as "no opt-outs". */
+export function UnsupportedLanguageView({ language }: { language: string }) {
+  return (
+    <StateView title="Not in English" tone="warn">
+      <p>{`Clausemark reads English policies; this page is in ${language}.`}</p>
+      <p class="muted">
+        Nothing was highlighted, which says nothing about what the policy offers. If the site has an English version of
+        this page, open it and Clausemark can read it.
+      </p>
+    </StateView>
   );
 }

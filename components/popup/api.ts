@@ -5,6 +5,9 @@ import { pageClient } from '../../lib/extension/messages/browser-client';
 import type { HistoryApi } from './HistoryView';
 import { AUTOMATIC_ORIGINS, CONTENT_SCRIPT_FILES } from '../../lib/extension/background/automatic-mode';
 import { parseSettings, type Settings } from '../../lib/extension/settings/settings';
+import { collectPageLinks } from '../../lib/extension/page/collect-links';
+import { discoverPolicyLinks, parsePageLinks, type PolicyLink } from '../../lib/extension/page/discover';
+import { KnownPlatformSchema, type KnownPlatform } from '../../lib/knowledge/platforms';
 
 /**
  * Everything the popup asks of the browser. This file is the only place the popup touches `browser.*`; the App takes
@@ -28,6 +31,12 @@ export interface PopupApi {
   requestAutomaticMode?(): Promise<boolean>;
   /** give the host access back; the background then unregisters the content script */
   stopAutomaticMode?(): Promise<void>;
+  /** what the dataset knows of the platform the tab's page belongs to (by its host); null when none or unknown */
+  knownPlatform?(tabId: number): Promise<KnownPlatform | null>;
+  /** the page's own privacy policy and terms links (empty when none, or when the page can't be read) */
+  findPolicyLinks?(tabId: number): Promise<PolicyLink[]>;
+  /** open an http(s) address in the tab, wait for it to load, then analyse it as "Analyse this page" does */
+  openAndAnalyze?(tabId: number, url: string): Promise<void>;
 }
 
 /** The content script's bundle and stylesheet, as WXT names them for `entrypoints/policy.content`. */
@@ -95,6 +104,57 @@ export async function analyzeNow(tabId: number): Promise<void> {
   throw lastError;
 }
 
+/** The tab's address: known to the extension only with access to the tab (activeTab after a click, or host access). */
+async function tabUrl(tabId: number): Promise<string | null> {
+  const tab = await browser.tabs.get(tabId).catch(() => null);
+  return typeof tab?.url === 'string' && tab.url !== '' ? tab.url : null;
+}
+
+export async function knownPlatform(tabId: number): Promise<KnownPlatform | null> {
+  const url = await tabUrl(tabId);
+  if (url === null || !/^https?:/i.test(url)) return null;
+  const reply = await pageClient.send({ type: 'get-known-platform', url });
+  if (!reply.ok) return null;
+  const parsed = KnownPlatformSchema.nullable().safeParse(reply.platform);
+  return parsed.success ? parsed.data : null;
+}
+
+export async function findPolicyLinks(tabId: number): Promise<PolicyLink[]> {
+  const url = await tabUrl(tabId);
+  if (url === null || !/^https?:/i.test(url) || RESTRICTED_URL.test(url)) return [];
+  // Reads the page's <link rel> elements and link texts only, in the tab the person opened Clausemark on.
+  const [injection] = await browser.scripting.executeScript({ target: { tabId }, func: collectPageLinks }).catch(() => []);
+  const page = parsePageLinks(injection?.result);
+  return page === null ? [] : discoverPolicyLinks(page);
+}
+
+/** Resolves once the tab finished loading after `navigate`, or after `timeoutMs` (the analysis then says why). */
+function loaded(tabId: number, navigate: () => Promise<unknown>, timeoutMs = 20_000): Promise<void> {
+  return new Promise((done, fail) => {
+    let started = false;
+    const finish = (error?: unknown) => {
+      clearTimeout(timer);
+      browser.tabs.onUpdated.removeListener(listener);
+      if (error === undefined) done();
+      else fail(error instanceof Error ? error : new Error(String(error)));
+    };
+    const listener = (updated: number, change: { status?: string }) => {
+      if (updated !== tabId) return;
+      if (change.status === 'loading') started = true;
+      if (change.status === 'complete' && started) finish();
+    };
+    const timer = setTimeout(() => finish(), timeoutMs);
+    browser.tabs.onUpdated.addListener(listener);
+    navigate().catch(finish);
+  });
+}
+
+export async function openAndAnalyze(tabId: number, url: string): Promise<void> {
+  if (!/^https?:\/\//i.test(url)) throw new Error('Clausemark only opens http(s) addresses');
+  await loaded(tabId, () => browser.tabs.update(tabId, { url }));
+  await analyzeNow(tabId);
+}
+
 export async function jumpToClause(tabId: number, clauseId: string): Promise<void> {
   await sendToTab(tabId, { type: 'jump-to-clause', clauseId });
 }
@@ -139,6 +199,9 @@ export const browserApi: PopupApi = {
   automaticMode,
   requestAutomaticMode,
   stopAutomaticMode,
+  knownPlatform,
+  findPolicyLinks,
+  openAndAnalyze,
 };
 
 export const browserHistoryApi: HistoryApi = {

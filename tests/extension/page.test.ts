@@ -19,6 +19,7 @@ import type { BackgroundReply } from '../../lib/extension/messages/replies';
 import { AnalysisReport } from '../../lib/extension/messages/protocol';
 import { extractionProblem } from '../../lib/extension/background/handler';
 import { defaultSettings } from '../../lib/extension/settings/settings';
+import { unreadableLanguage } from '../../lib/engine/language';
 
 /** The content script's page parts on a DOM: highlighter, hover card and its words, the controller with WXT's ctx. */
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'policies', 'anthropic-privacy-policy.md');
@@ -262,6 +263,42 @@ describe('PageController with WXT ctx', () => {
       });
     } finally {
       warn.mockRestore();
+    }
+  });
+
+  it('hands a French page named like a policy to the background, which says it cannot read it; nothing is painted', async () => {
+    const before = window.location.href;
+    window.history.replaceState(null, '', '/legal/confidentialite');
+    document.documentElement.setAttribute('lang', 'fr');
+    document.title = 'Politique de confidentialité';
+    const paragraph = document.createElement('p');
+    paragraph.textContent = "Nous utilisons vos données personnelles pour fournir et améliorer nos services. Vous pouvez vous opposer à l'utilisation de vos conversations pour l'entraînement de nos modèles dans les paramètres de votre compte.";
+    document.body.replaceChildren(paragraph);
+    const client = createMockClient({
+      'get-settings': () => ({ ok: true, settings: { ...defaultSettings(), automatic: true } }),
+      // The background's own check, on what the page sent.
+      analysis: async (message) => {
+        const language = unreadableLanguage({ lang: message.lang, text: message.text });
+        return language ? { ok: true, unsupportedLanguage: language } : backgroundAnswer(message);
+      },
+    });
+    try {
+      await withHighlightApi(async (registry) => {
+        const controller = new PageController(win(), client, 'test', fakePageContext());
+        expect((await controller.run(false)).status).toBe('unsupported-language');
+        const sent = client.sent.find((message) => 'type' in message && message.type === 'analysis') as BackgroundMessage<'analysis'>;
+        expect(sent).toMatchObject({ lang: 'fr', looksLikePolicy: false });
+        expect(AnalysisReport.safeParse(sent).success).toBe(true);
+        expect(registry.size).toBe(0);
+        // Read again with nothing new: the page is not sent a second time.
+        const count = client.sent.length;
+        expect((await controller.run(false)).status).toBe('unsupported-language');
+        expect(client.sent.slice(count).filter((message) => 'type' in message && message.type === 'analysis')).toEqual([]);
+        controller.stop();
+      });
+    } finally {
+      document.documentElement.removeAttribute('lang');
+      window.history.replaceState(null, '', before);
     }
   });
 });

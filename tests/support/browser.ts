@@ -64,6 +64,8 @@ export interface LaunchOptions {
    * accept the browser's permission prompt (default true). Without it, pages are read only on request.
    */
   automatic?: boolean;
+  /** more command-line flags, e.g. `--host-resolver-rules` to serve a named host from loopback */
+  args?: string[];
 }
 
 export async function launchWithExtension(options: LaunchOptions = { headless: true }): Promise<ExtensionBrowser> {
@@ -74,7 +76,7 @@ export async function launchWithExtension(options: LaunchOptions = { headless: t
     throw new Error(`No built extension at ${extension}: run "npm run build" first.`);
   }
   const profile = await mkdtemp(join(tmpdir(), 'clausemark-'));
-  const args = [`--disable-extensions-except=${extension}`, `--load-extension=${extension}`, ...QUIET_FLAGS];
+  const args = [`--disable-extensions-except=${extension}`, `--load-extension=${extension}`, ...QUIET_FLAGS, ...(options.args ?? [])];
   const launch = (headless: boolean, env?: Record<string, string>) =>
     chromium.launchPersistentContext(profile, {
       executablePath,

@@ -12,6 +12,8 @@ import type { DocumentChanges, HistoryEntry } from '../../document/history/schem
 import { loadSettings, saveSettings } from '../settings/store';
 import type { Settings } from '../settings/settings';
 import { errorText, plural } from '../../engine/text/format';
+import { unreadableLanguage } from '../../engine/language';
+import { knownPlatformFor } from '../../knowledge/platforms';
 
 /**
  * The background worker's message handling, with its browser dependencies passed in so tests drive it with a fake
@@ -179,6 +181,13 @@ export function createMessageHandler(deps: BackgroundDeps) {
         await saveTab(tabId!, { status: 'error', reason });
         return reject(reason);
       }
+      // English only: a page in another language would come back empty, which reads as "no opt-outs here".
+      const language = unreadableLanguage({ lang: message.lang, text: message.text });
+      if (language !== null) {
+        await saveTab(tabId!, { status: 'unsupported-language', url: message.url, code: language.code, language: language.name });
+        await deps.setBadge(tabId!, '', `Clausemark reads English policies; this page is in ${language.name}`);
+        return { ok: true, unsupportedLanguage: language };
+      }
       await saveTab(tabId!, { status: 'analyzing', done: 0, total: 1 });
       try {
         return await analyseAndStore(message, tabId!);
@@ -193,6 +202,7 @@ export function createMessageHandler(deps: BackgroundDeps) {
       await deps.setBadge(tabId!, '', 'Clausemark: automatic reading is off; open Clausemark to analyse this page');
       return { ok: true };
     },
+    'get-known-platform': async (message) => ({ ok: true, platform: knownPlatformFor(message.url, deps.matcher().dataset) }),
     'get-tab-state': async (message) => ({ ok: true, state: await tabState(deps.db, message.tabId) }),
     'get-settings': async () => ({ ok: true, settings: await loadSettings(deps.db, (line) => log(`settings: ${line}`)) }),
     'set-settings': async (message) => {

@@ -44,6 +44,8 @@ export const AnalysisReport = z.object({
     level: z.number().check(z.int(), z.gte(0), z.lte(6)),
   })).check(z.maxLength(1_000_000)),
   links: z.array(z.object({ start: offset, end: offset, href: z.string().check(z.maxLength(8192)) })).check(z.maxLength(200_000)),
+  /** the document's `lang` attribute, as declared: with the text, it tells a page the engine cannot read */
+  lang: z.optional(z.string().check(z.maxLength(100))),
 });
 /** Automatic mode is off: the page was not read, so the tab forgets what it said of an earlier page. */
 export const AutomaticOff = z.object({ type: z.literal('automatic-off') });
@@ -56,6 +58,8 @@ export const GetTabState = z.object({ type: z.literal('get-tab-state'), tabId: z
 /** popup and options → background. The settings are validated by the background (lib/settings). */
 export const SetSettings = z.object({ type: z.literal('set-settings'), settings: z.unknown() });
 export const ListHistory = z.object({ type: z.literal('list-history') });
+/** popup → background: what the dataset knows of the platform a page address belongs to (its app, its home page). */
+export const GetKnownPlatform = z.object({ type: z.literal('get-known-platform'), url: z.string().check(z.maxLength(8192)) });
 export const GetHistoryEntry = z.object({
   type: z.literal('get-history-entry'),
   id: z.number().check(z.int(), z.positive()),
@@ -74,6 +78,7 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
   SetSettings,
   ListHistory,
   GetHistoryEntry,
+  GetKnownPlatform,
   DeleteAllData,
 ]);
 export type BackgroundRequest = z.infer<typeof BackgroundRequest>;
@@ -97,6 +102,7 @@ export const BACKGROUND_SENDERS = {
   'set-settings': 'extension-page',
   'list-history': 'extension-page',
   'get-history-entry': 'extension-page',
+  'get-known-platform': 'extension-page',
   'delete-all-data': 'extension-page',
 } as const satisfies Record<BackgroundRequest['type'], Sender>;
 

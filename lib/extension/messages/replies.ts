@@ -3,6 +3,7 @@ import { AnnotatedDocumentSchema } from '../../document/schema';
 import { DocumentChangesSchema, HistoryEntrySchema } from '../../document/history/schema';
 import { SettingsSchema } from '../settings/settings';
 import { TabStateSchema } from './tab-state';
+import { KnownPlatformSchema } from '../../knowledge/platforms';
 import type { BackgroundRequest, ContentRequest } from './protocol';
 
 /**
@@ -21,6 +22,9 @@ const ok = <T extends z.ZodRawShape>(shape: T) => z.object({ ok: z.literal(true)
 const Ack = ok({});
 /** What the analysis became once the background matched, summarised and stored it: the cards show its matches. */
 export const AnalysisReplySchema = ok({ document: AnnotatedDocumentSchema });
+/** The page is in a language the engine does not read: nothing was analysed, and the tab says so. */
+export const UnsupportedLanguageReplySchema = ok({ unsupportedLanguage: z.object({ code: z.string(), name: z.string() }) });
+export const KnownPlatformReplySchema = ok({ platform: KnownPlatformSchema.nullable() });
 export const SettingsReplySchema = ok({ settings: SettingsSchema });
 export const TabStateReplySchema = ok({ state: TabStateSchema });
 export const HistoryListReplySchema = ok({ entries: z.array(HistoryEntrySchema) });
@@ -37,13 +41,14 @@ export const BACKGROUND_REPLIES = {
   progress: orFailure(Ack),
   'not-a-policy': orFailure(Ack),
   'analysis-failed': orFailure(Ack),
-  analysis: orFailure(AnalysisReplySchema),
+  analysis: z.union([AnalysisReplySchema, UnsupportedLanguageReplySchema, FailureSchema]),
   'automatic-off': orFailure(Ack),
   'get-settings': orFailure(SettingsReplySchema),
   'get-tab-state': orFailure(TabStateReplySchema),
   'set-settings': orFailure(SettingsReplySchema),
   'list-history': orFailure(HistoryListReplySchema),
   'get-history-entry': orFailure(HistoryDetailReplySchema),
+  'get-known-platform': orFailure(KnownPlatformReplySchema),
   'delete-all-data': orFailure(Ack),
 } as const satisfies Record<BackgroundRequest['type'], z.ZodType>;
 

@@ -12,6 +12,8 @@ export const TabStateSchema = z.discriminatedUnion('status', [
   /** the page does not look like a policy; the popup offers "analyse anyway" */
   z.object({ status: z.literal('not-a-policy'), url: z.string() }),
   z.object({ status: z.literal('error'), reason: z.string() }),
+  /** the page is in a language the engine does not read (English only): `language` is its English name */
+  z.object({ status: z.literal('unsupported-language'), url: z.string(), code: z.string(), language: z.string() }),
   /** `changes`: compared with the last visit of the same page, when there was one */
   z.object({ status: z.literal('done'), document: AnnotatedDocumentSchema, changes: DocumentChangesSchema.optional() }),
 ]);

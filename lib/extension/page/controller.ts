@@ -1,6 +1,7 @@
 import { looksLikePolicyPage, namedLikePolicy } from '../../engine/classify/policy-page';
 import { extractInSlices, type DomExtraction, type TextRun } from '../../engine/extract/dom';
 import { errorText } from '../../engine/text/format';
+import { unreadableLanguage } from '../../engine/language';
 import type { AnnotatedDocument } from '../../document/schema';
 import type { MessageClient } from '../messages/client';
 import { MAX_PAGE_TEXT } from '../messages/protocol';
@@ -25,8 +26,11 @@ import { isHiddenByLayout, recordTimings, yieldToPage } from './timing';
 export type PageMessenger = Pick<MessageClient, 'send'>;
 
 export interface RunResult {
-  /** 'automatic-off': the person turned automatic reading off, and this run was not asked for */
-  status: 'done' | 'not-a-policy' | 'failed' | 'automatic-off';
+  /**
+   * 'automatic-off': the person turned automatic reading off, and this run was not asked for;
+   * 'unsupported-language': the page is in a language the engine does not read (the background said so)
+   */
+  status: 'done' | 'not-a-policy' | 'failed' | 'automatic-off' | 'unsupported-language';
   document?: AnnotatedDocument;
   /** timings in ms, read by the benchmark and the end-to-end tests */
   timings?: { extract: number; analyze: number; firstHighlight: number; total: number };
@@ -135,13 +139,19 @@ export class PageController {
       const t1 = win.performance.now();
       this.shadowRoots = extraction.shadowRoots ?? [];
       const painted = this.painter.document;
+      if (this.last?.status === 'unsupported-language' && this.last.text === extraction.text && this.last.url === url) {
+        return { status: 'unsupported-language' };
+      }
       if (painted !== null && this.last?.text === extraction.text && this.last.url === url) {
         // Same text (a re-render, or a change outside the text): re-anchor the highlights on the current nodes.
         this.paint(painted, extraction.runs);
         return { status: 'done', document: painted };
       }
       const looksLikePolicy = looksLikePolicyPage(url, doc.title, extraction.text, heading);
-      if (!force && !looksLikePolicy) return await this.reportNotAPolicy(url, true);
+      const lang = doc.documentElement.getAttribute('lang') ?? '';
+      // The policy vocabulary is English: a page named like a policy in another language goes to the background
+      // too, so the tab can say "this page is in French" rather than "not a policy".
+      if (!force && !looksLikePolicy && unreadableLanguage({ lang, text: extraction.text }) === null) return await this.reportNotAPolicy(url, true);
       this.last = { force, status: 'done', url, text: extraction.text };
       if (extraction.text.length > MAX_PAGE_TEXT) {
         // Far past any policy: the browser would refuse the message (and take seconds to find out).
@@ -157,10 +167,16 @@ export class PageController {
         text: extraction.text,
         blocks: extraction.blocks,
         links: extraction.links,
+        lang: lang.slice(0, 100),
       });
       const t2 = win.performance.now();
+      if (reply?.ok === true && 'unsupportedLanguage' in reply) {
+        if (painted !== null) this.painter.clear(this.settings);
+        this.last = { force, status: 'unsupported-language', url, text: extraction.text };
+        return { status: 'unsupported-language' };
+      }
       // Replies reach the content script unchecked (zod/mini only here): make sure it is a document before painting.
-      if (reply?.ok !== true || typeof reply.document !== 'object') throw new Error(reply?.ok === false ? reply.error : 'the background did not answer');
+      if (reply?.ok !== true || !('document' in reply) || typeof reply.document !== 'object') throw new Error(reply?.ok === false ? reply.error : 'the background did not answer');
       win.performance.mark('clausemark:exported');
       this.paint(reply.document, extraction.runs);
       const t3 = win.performance.now();

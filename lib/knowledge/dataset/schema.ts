@@ -78,12 +78,28 @@ export const KnownClauseSchema = z.object({
 });
 export type KnownClause = z.infer<typeof KnownClauseSchema>;
 
+/** A host name in lower case, without a scheme, port or path ("claude.ai", "gemini.google.com"). */
+const host = z.string().regex(/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/, 'a lower-case host name');
+
+/**
+ * A platform the dataset has clauses of, and the hosts its pages live on: a page on one of these hosts (or a
+ * subdomain of one) is that platform's, so the popup can say what is known of its policy there.
+ */
+export const PlatformSchema = z.object({
+  /** as the clauses name it */
+  name: z.string().min(2),
+  hosts: z.array(host).min(1),
+});
+export type Platform = z.infer<typeof PlatformSchema>;
+
 export const DatasetSchema = z.object({
   version: z.string().regex(/^\d+\.\d+\.\d+$/),
   recordedThrough: isoDate,
   /** the severity rubric, written once and applied to every type */
   rubric: z.object({ high: z.string(), medium: z.string(), low: z.string() }),
   types: z.array(ProvisionTypeSchema).min(1),
+  /** every platform named by a clause, with its hosts (a test keeps the two lists in step) */
+  platforms: z.array(PlatformSchema).min(1),
   clauses: z.array(KnownClauseSchema),
 });
 export type Dataset = z.infer<typeof DatasetSchema>;
