@@ -23,11 +23,14 @@ function groupByTopic(doc: AnnotatedDocument): Array<{ topic: Topic; clauses: Ar
 function ClauseItem({
   clause,
   index,
+  lawsNamed,
   jump,
   onJump,
 }: {
   clause: ExportedClause;
   index: number;
+  /** the laws the page names (the document's), shown with each provision */
+  lawsNamed: AnnotatedDocument['lawsNamed'];
   jump: JumpResult | null;
   onJump: (index: number) => void;
 }) {
@@ -64,7 +67,7 @@ function ClauseItem({
         </div>
       )}
 
-      {clause.provision && <ProvisionDetails provision={clause.provision} />}
+      {clause.provision && <ProvisionDetails provision={clause.provision} lawsNamed={lawsNamed} />}
 
       <details class="why">
         <summary>Why is this highlighted?</summary>
@@ -126,6 +129,7 @@ export function ClauseList({
                 key={index}
                 clause={clause}
                 index={index}
+                lawsNamed={doc.lawsNamed}
                 jump={jump && jump.index === index ? jump : null}
                 onJump={handleJump}
               />

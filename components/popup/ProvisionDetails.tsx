@@ -1,14 +1,60 @@
 import { partsOfOps, WordDiff } from '../WordDiff';
-import type { ProvisionMatch } from '../../lib/document/schema';
+import type { LawNamed, ProvisionMatch } from '../../lib/document/schema';
 import { SeverityBadge } from './Summary';
 import { matchWords } from './words';
 
 /**
  * What the dataset says about a clause's provision: its title and severity, how it matched (same as recorded,
- * changed since, same kind), the word diff for a changed clause, and — on demand — what it means, the rules that
- * apply, what you can do and how other platforms handle it. Everything comes with the match in the document (the
- * background puts it there), so the popup carries no dataset. Text only.
+ * changed since, same kind), the word diff for a changed clause, and — on demand — what it means, what you can do,
+ * where to complain, the rules that apply and the laws the page itself names, and how other platforms handle it (their
+ * words, with a link to check them). Everything comes with the document (the background puts it there), so the popup
+ * carries no dataset. Text only; links only to http(s) addresses, opened in a new tab.
  */
+
+/** The address as a link target, or null when it is not http(s) (a stored document is data, not trusted markup). */
+export function httpHref(address: string | undefined): string | null {
+  if (address === undefined) return null;
+  try {
+    const url = new URL(address);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function ExternalLink({ href, children }: { href: string; children: string }) {
+  return (
+    <a href={href} target="_blank" rel="noopener noreferrer">
+      {children}
+    </a>
+  );
+}
+
+type Other = NonNullable<ProvisionMatch['others']>[number];
+
+function OtherPlatformItem({ other }: { other: Other }) {
+  const href = httpHref(other.link);
+  const exceptions = other.exceptions ?? [];
+  return (
+    <li class="provision-other">
+      <span class="provision-other-head">{`${other.platform}: ${other.shape}`}</span>
+      {other.quote && <blockquote class="provision-other-quote wrap-anywhere">{`“${other.quote}”`}</blockquote>}
+      {exceptions.length > 0 && <p class="provision-other-exceptions">{`Exceptions: ${exceptions.join('; ')}.`}</p>}
+      {href && (
+        <p class="provision-other-source">
+          <ExternalLink href={href}>{`Read it in ${other.documentTitle ?? `${other.platform}'s document`}`}</ExternalLink>
+          {` (recorded ${other.recordedAt})`}
+        </p>
+      )}
+    </li>
+  );
+}
+
+/** Complaint routes for the jurisdictions whose laws the page names first; otherwise the dataset's order. */
+function complaintsInOrder(complaints: NonNullable<ProvisionMatch['complaints']>, lawsNamed: readonly LawNamed[]) {
+  const named = new Set(lawsNamed.map((law) => law.jurisdiction));
+  return [...complaints.filter((route) => named.has(route.jurisdiction)), ...complaints.filter((route) => !named.has(route.jurisdiction))];
+}
 
 
 function Diff({ diff, recordedAt }: { diff: NonNullable<ProvisionMatch['diff']>; recordedAt: string | null }) {
@@ -31,9 +77,10 @@ function Diff({ diff, recordedAt }: { diff: NonNullable<ProvisionMatch['diff']>;
   );
 }
 
-export function ProvisionDetails({ provision }: { provision: ProvisionMatch }) {
-  const { explanation, impact, regulations = [], actions = [], others = [] } = provision;
-  const hasMore = Boolean(explanation || impact) || regulations.length > 0 || actions.length > 0 || others.length > 0;
+export function ProvisionDetails({ provision, lawsNamed = [] }: { provision: ProvisionMatch; lawsNamed?: readonly LawNamed[] }) {
+  const { explanation, impact, regulations = [], actions = [], others = [], complaints = [] } = provision;
+  const hasMore = Boolean(explanation || impact) || regulations.length > 0 || actions.length > 0 || others.length > 0
+    || complaints.length > 0 || lawsNamed.length > 0;
   const sure = provision.match === 'type' ? ` (${Math.round(provision.similarity * 100)}% sure)` : '';
   return (
     <div class="provision-details">
@@ -68,12 +115,45 @@ export function ProvisionDetails({ provision }: { provision: ProvisionMatch }) {
               </ul>
             </>
           )}
+          {complaints.length > 0 && (
+            <>
+              <h4 class="provision-section">Where to complain</h4>
+              <ul class="provision-list">
+                {complaintsInOrder(complaints, lawsNamed).map((route, i) => {
+                  const href = httpHref(route.url);
+                  return (
+                    <li key={i}>
+                      {href ? <ExternalLink href={href}>{route.authority}</ExternalLink> : <strong>{route.authority}</strong>}
+                      {` (${route.jurisdiction}): ${route.how}`}
+                    </li>
+                  );
+                })}
+              </ul>
+            </>
+          )}
           {regulations.length > 0 && (
             <>
               <h4 class="provision-section">Rules that apply</h4>
               <ul class="provision-list">
                 {regulations.map((regulation, i) => (
-                  <li key={i}>{`${regulation.name} (${regulation.jurisdiction})`}</li>
+                  <li key={i}>
+                    {`${regulation.name} (${regulation.jurisdiction})`}
+                    {regulation.namedByPage && <span class="provision-named">{' — named by this page'}</span>}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {lawsNamed.length > 0 && (
+            <>
+              <h4 class="provision-section">Laws this page names</h4>
+              <ul class="provision-list">
+                {lawsNamed.map((law) => (
+                  <li key={law.id}>
+                    {`${law.name} (${law.jurisdiction})`}
+                    {law.quote !== law.name && <span class="muted">{` — “${law.quote}”`}</span>}
+                    {law.mentions > 1 && <span class="muted">{`, named ${law.mentions} times`}</span>}
+                  </li>
                 ))}
               </ul>
             </>
@@ -83,7 +163,7 @@ export function ProvisionDetails({ provision }: { provision: ProvisionMatch }) {
               <h4 class="provision-section">How others handle this</h4>
               <ul class="provision-list">
                 {others.map((other) => (
-                  <li key={other.knownClauseId}>{`${other.platform}: ${other.shape}`}</li>
+                  <OtherPlatformItem key={other.knownClauseId} other={other} />
                 ))}
               </ul>
             </>

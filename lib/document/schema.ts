@@ -39,6 +39,17 @@ export const OptOutSchema = z.object({
   end: offset,
 });
 
+/** An address a reader may open: http(s) only, so a stored or imported document cannot smuggle in another scheme. */
+const httpUrl = z.string().url().regex(/^https?:\/\//i, 'an http(s) address');
+
+export const ComplaintRouteSchema = z.object({
+  jurisdiction: z.string().describe('"EU" (EU/EEA), "UK", "US", "US-CA", "BR", "CA" (Canada), …'),
+  authority: z.string().describe('the regulator, by its own name'),
+  url: httpUrl.describe('its official site or complaint page'),
+  how: z.string().describe('what to do there, in plain words'),
+});
+export type ComplaintRoute = z.infer<typeof ComplaintRouteSchema>;
+
 export const ProvisionMatchSchema = z.object({
   id: z.string(),
   title: z.string(),
@@ -56,10 +67,25 @@ export const ProvisionMatchSchema = z.object({
     .describe('for changed matches: the word diff from the recorded clause to this one'),
   explanation: z.string().optional().describe('what the provision type means, in plain words'),
   impact: z.string().optional().describe('what it means for the person'),
-  regulations: z.array(z.object({ name: z.string(), jurisdiction: z.string() })).optional(),
+  regulations: z.array(z.object({
+    name: z.string(),
+    jurisdiction: z.string(),
+    namedByPage: z.boolean().optional().describe('true when the page itself names this law (see lawsNamed)'),
+  })).optional(),
   actions: z.array(z.object({ title: z.string(), how: z.string() })).optional().describe('what you can do'),
-  others: z.array(z.object({ platform: z.string(), shape: z.string(), knownClauseId: z.string(), recordedAt: z.string() })).optional()
-    .describe('how other platforms handle this: one recorded clause per platform, its shape in plain words ("opt-out with 2 exceptions")'),
+  complaints: z.array(ComplaintRouteSchema).optional()
+    .describe('where to complain, by jurisdiction: the regulator and its official site'),
+  others: z.array(z.object({
+    platform: z.string(),
+    shape: z.string(),
+    knownClauseId: z.string(),
+    recordedAt: z.string(),
+    quote: z.string().optional().describe('the recorded clause, verbatim (a long one cut after a sentence or word, ending in "…")'),
+    exceptions: z.array(z.string()).optional().describe('the exceptions to its opt-out, in our own words'),
+    link: httpUrl.optional().describe('the platform\'s published document, opened at the clause (text fragment) where one can be built'),
+    documentTitle: z.string().optional(),
+  })).optional()
+    .describe('how other platforms handle this: one recorded clause per platform, its shape in plain words ("opt-out with 2 exceptions"), its words and a link to check them'),
 });
 export type ProvisionMatch = z.infer<typeof ProvisionMatchSchema>;
 
@@ -131,9 +157,23 @@ export const DocumentInfoSchema = z.object({
   dataset: z.object({ version: z.string(), recordedThrough: z.string() }).nullable(),
 });
 
+export const LawNamedSchema = z.object({
+  id: z.string().describe('stable id of the law: "gdpr", "uk-gdpr", "ccpa-cpra", "lgpd", …'),
+  name: z.string().describe('its short name: "LGPD"'),
+  title: z.string().describe('its full name: "Lei Geral de Proteção de Dados (Brazil\'s General Data Protection Law)"'),
+  jurisdiction: z.string().describe('where it applies: "EU", "UK", "US-CA", "BR", …'),
+  quote: z.string().describe('the page\'s words at its first mention'),
+  start: offset.describe('offset of the first mention in the extracted text'),
+  end: offset,
+  mentions: z.number().int().min(1).describe('how many times the page names it'),
+});
+export type LawNamed = z.infer<typeof LawNamedSchema>;
+
 export const AnnotatedDocumentSchema = z.object({
   document: DocumentInfoSchema,
   clauses: z.array(ClauseSchema),
   summary: SummarySchema,
+  lawsNamed: z.array(LawNamedSchema).optional()
+    .describe('the laws and regulations the page itself names, in order of first mention (absent in older analyses)'),
 });
 export type AnnotatedDocument = z.infer<typeof AnnotatedDocumentSchema>;

@@ -5,6 +5,7 @@ import { describe, it, expect } from 'vitest';
 import { DatasetSchema, type Dataset } from '../../lib/knowledge/dataset/schema';
 import { normalizedSha256 } from '../../lib/engine/text/hash';
 import { normalizeWhitespace } from '../../lib/engine/text/normalize';
+import { lawIdsOf } from '../../lib/knowledge/laws';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const datasetPath = path.join(repoRoot, 'lib', 'knowledge', 'dataset', 'provisions.json');
@@ -87,6 +88,38 @@ describe('bundled provision dataset: schema and integrity', () => {
       if ((await normalizedSha256(clause.text)) !== clause.sha256) wrong.push(clause.id);
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('has complaint routes with unique ids and https addresses, each named by a type, every name resolving', () => {
+    const ids = dataset.complaintRoutes.map((route) => route.id);
+    expect(duplicates(ids)).toEqual([]);
+    for (const route of dataset.complaintRoutes) expect(new URL(route.url).protocol, route.id).toBe('https:');
+    const named = dataset.types.flatMap((type) => type.complaints);
+    expect(named.filter((id) => !ids.includes(id))).toEqual([]);
+    expect(ids.filter((id) => !named.includes(id))).toEqual([]);
+    for (const type of dataset.types) expect(duplicates(type.complaints), type.id).toEqual([]);
+  });
+
+  it('gives every type a place to complain in the US and the UK, and every data-protection type one in the EU', () => {
+    const jurisdictionOf = new Map(dataset.complaintRoutes.map((route) => [route.id, route.jurisdiction]));
+    for (const type of dataset.types) {
+      const jurisdictions = new Set(type.complaints.map((id) => jurisdictionOf.get(id)));
+      expect(jurisdictions.has('US') && jurisdictions.has('UK'), type.id).toBe(true);
+      // A type whose rules include the GDPR is about personal data: the national data-protection authority hears it.
+      if (type.regulations.some((regulation) => lawIdsOf(regulation.name).includes('gdpr'))) {
+        expect(jurisdictions.has('EU'), type.id).toBe(true);
+      }
+      // A California route where the type cites the CCPA/CPRA, and only there.
+      const citesCcpa = type.regulations.some((regulation) => lawIdsOf(regulation.name).includes('ccpa-cpra') && regulation.jurisdiction === 'US-CA');
+      expect(jurisdictions.has('US-CA'), type.id).toBe(citesCcpa);
+    }
+  });
+
+  it('names each rule by a law the page-law detector knows, so "named by this page" can be told (three codes aside)', () => {
+    const unknown = [...new Set(dataset.types.flatMap((type) => type.regulations.map((regulation) => regulation.name)))]
+      .filter((name) => lawIdsOf(name).length !== 1);
+    // Code sections with no short name a page would use.
+    expect(unknown.sort()).toEqual(['Cal. Bus. & Prof. Code §22575(b)(5)', 'Texas Bus. & Com. Code §503.001', 'US Copyright Act 17 U.S.C. §102(a)']);
   });
 
   it('quotes plain prose, without markdown syntax or surrounding white space', () => {

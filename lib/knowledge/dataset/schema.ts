@@ -21,6 +21,23 @@ export const RegulationSchema = z.object({
   note: z.string().min(10),
 });
 
+/**
+ * Where a person can complain: a regulator with its official site. Written once in the dataset's `complaintRoutes`
+ * and named by id from each provision type, so one address is kept in one place.
+ */
+export const ComplaintRouteSchema = z.object({
+  id: slug,
+  /** "EU" (EU/EEA), "UK", "US", "US-CA", "BR", "CA" (Canada): the codes the regulations use */
+  jurisdiction: z.string().min(2),
+  /** the regulator, by its own name */
+  authority: z.string().min(3),
+  /** its official site or complaint page */
+  url: z.string().url().regex(/^https:\/\//, 'an https address'),
+  /** what to do there, in our own words */
+  how: z.string().min(10),
+});
+export type ComplaintRoute = z.infer<typeof ComplaintRouteSchema>;
+
 export const ActionSchema = z.object({
   id: slug,
   title: z.string().min(5),
@@ -40,6 +57,8 @@ export const ProvisionTypeSchema = z.object({
   severityReason: z.string().min(10),
   regulations: z.array(RegulationSchema),
   actions: z.array(ActionSchema).min(1),
+  /** ids of the dataset's complaint routes that fit this kind of provision */
+  complaints: z.array(slug).min(1),
   /** words and phrases whose presence suggests this type (used by type matching, lower case) */
   cues: z.array(z.string().min(3)).min(3),
 });
@@ -61,7 +80,7 @@ export const KnownClauseSchema = z.object({
   document: z.string().regex(/^[a-z0-9-]+\.md$/),
   documentTitle: z.string().min(3),
   /** where the live document is published */
-  url: z.string().url(),
+  url: z.string().url().regex(/^https?:\/\//, 'an http(s) address'),
   /** when the text was recorded (the corpus manifest's version_recorded_at, date part) */
   recordedAt: isoDate,
   provisionType: slug,
@@ -97,6 +116,7 @@ export const DatasetSchema = z.object({
   recordedThrough: isoDate,
   /** the severity rubric, written once and applied to every type */
   rubric: z.object({ high: z.string(), medium: z.string(), low: z.string() }),
+  complaintRoutes: z.array(ComplaintRouteSchema).min(1),
   types: z.array(ProvisionTypeSchema).min(1),
   /** every platform named by a clause, with its hosts (a test keeps the two lists in step) */
   platforms: z.array(PlatformSchema).min(1),

@@ -4,6 +4,7 @@ import { summarize } from '../../document/summarize';
 import type { ProvisionMatcher } from './matcher';
 import { locateKnownClauses } from './locate';
 import { negatesAPractice } from '../../engine/learned/features';
+import { lawIdsOf, lawsNamedIn } from '../laws';
 
 /**
  * Adds provision matches to every clause and recomputes the summary's severities.
@@ -29,6 +30,9 @@ export function withProvisions(doc: AnnotatedDocument, matcher: ProvisionMatcher
     }),
   }));
   if (pageText !== undefined) clauses = withLocatedClauses(clauses, pageText, doc.document.url, matcher);
+  // The laws the page names: from its text when at hand, else as an earlier pass found them.
+  const lawsNamed = pageText !== undefined ? lawsNamedIn(pageText) : doc.lawsNamed;
+  if (lawsNamed !== undefined && lawsNamed.length > 0) clauses = withNamedRegulations(clauses, new Set(lawsNamed.map((law) => law.id)));
   return {
     document: {
       ...doc.document,
@@ -36,7 +40,27 @@ export function withProvisions(doc: AnnotatedDocument, matcher: ProvisionMatcher
     },
     clauses,
     summary: summarize(clauses, doc.summary.looksLikePolicy),
+    ...(lawsNamed !== undefined ? { lawsNamed } : {}),
   };
+}
+
+/** Marks each provision's rule that belongs to a law the page itself names ("GDPR Art. 21" on a page naming the GDPR). */
+function withNamedRegulations(clauses: ExportedClause[], named: ReadonlySet<string>): ExportedClause[] {
+  return clauses.map((clause) => {
+    const regulations = clause.provision?.regulations;
+    if (clause.provision === null || regulations === undefined) return clause;
+    if (!regulations.some((regulation) => lawIdsOf(regulation.name).some((id) => named.has(id)))) return clause;
+    return {
+      ...clause,
+      provision: {
+        ...clause.provision,
+        // Fresh objects: the matcher shares one regulations list among every clause of a type.
+        regulations: regulations.map(({ name, jurisdiction }) => (
+          lawIdsOf(name).some((id) => named.has(id)) ? { name, jurisdiction, namedByPage: true } : { name, jurisdiction }
+        )),
+      },
+    };
+  });
 }
 
 /** The clauses plus one clause per recorded clause found in the text that no clause already matches exactly. */

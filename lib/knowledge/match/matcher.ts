@@ -233,6 +233,9 @@ export class ProvisionMatcher {
       impact: type.impact,
       regulations: type.regulations.map(({ name, jurisdiction }) => ({ name, jurisdiction })),
       actions: type.actions.map(({ title, how }) => ({ title, how })),
+      complaints: this.dataset.complaintRoutes
+        .filter((route) => type.complaints.includes(route.id))
+        .map(({ jurisdiction, authority, url, how }) => ({ jurisdiction, authority, url, how })),
       others: othersFor(this.clausesOfType.get(type.id) ?? [], exceptPlatform),
     };
   }
