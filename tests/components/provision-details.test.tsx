@@ -62,11 +62,73 @@ describe('ProvisionDetails', () => {
     const rules = screen.getByRole('heading', { name: 'Rules that apply' }).nextElementSibling as HTMLElement;
     for (const regulation of type.regulations) expect(within(rules).getByText(`${regulation.name} (${regulation.jurisdiction})`)).toBeTruthy();
     const others = screen.getByRole('heading', { name: 'How others handle this' }).nextElementSibling as HTMLElement;
-    const items = within(others).getAllByRole('listitem').map((item) => item.textContent!);
+    const items = within(others).getAllByRole('listitem');
     expect(items.length).toBe(provision.others!.length);
     expect(items.length).toBeLessThanOrEqual(8);
-    expect(items.some((line) => line.startsWith(`${known.platform}:`))).toBe(false);
-    for (const line of items) expect(line).toMatch(/^.+: (opt-out, no exceptions|opt-out with \d+ exceptions?|no opt-out|only with consent.*)$/);
+    const heads = items.map((item) => item.querySelector('.provision-other-head')!.textContent!);
+    expect(heads.some((line) => line.startsWith(`${known.platform}:`))).toBe(false);
+    for (const line of heads) expect(line).toMatch(/^.+: (opt-out, no exceptions|opt-out with \d+ exceptions?|no opt-out|only with consent.*)$/);
+  });
+
+  it('quotes each other platform\'s recorded clause and links to it in a new tab', async () => {
+    const provision = await changedMatch();
+    render(<ProvisionDetails provision={provision} />);
+    const others = screen.getByRole('heading', { name: 'How others handle this' }).nextElementSibling as HTMLElement;
+    const items = within(others).getAllByRole('listitem');
+    provision.others!.forEach((other, i) => {
+      const item = items[i]!;
+      expect(item.querySelector('blockquote')!.textContent).toBe(`“${other.quote}”`);
+      const link = within(item).getByRole('link');
+      expect(link.getAttribute('href')).toBe(other.link);
+      expect(link.getAttribute('href')).toMatch(/^https:\/\/[^#]+#:~:text=/);
+      expect(link.getAttribute('target')).toBe('_blank');
+      expect(link.getAttribute('rel')).toBe('noopener noreferrer');
+      expect(link.textContent).toBe(`Read it in ${other.documentTitle}`);
+      if (other.exceptions!.length > 0) expect(item.textContent).toContain(`Exceptions: ${other.exceptions!.join('; ')}.`);
+    });
+  });
+
+  it('lists where to complain, with the regulator linked, those of the laws the page names first', async () => {
+    const provision = await changedMatch();
+    const lawsNamed = [{ id: 'lgpd', name: 'LGPD', title: 'Lei Geral de Proteção de Dados', jurisdiction: 'BR', quote: 'Brazilian General Data Protection Law', start: 10, end: 47, mentions: 3 }];
+    render(<ProvisionDetails provision={provision} lawsNamed={lawsNamed} />);
+    const list = screen.getByRole('heading', { name: 'Where to complain' }).nextElementSibling as HTMLElement;
+    const items = within(list).getAllByRole('listitem');
+    expect(items.length).toBe(provision.complaints!.length);
+    // Brazil's regulator first: the page names the LGPD
+    expect(items[0]!.textContent).toMatch(/^Autoridade Nacional de Proteção de Dados \(ANPD\) \(BR\): /);
+    for (const route of provision.complaints!) {
+      const link = within(list).getByRole('link', { name: route.authority });
+      expect(link.getAttribute('href')).toBe(route.url);
+      expect(link.getAttribute('target')).toBe('_blank');
+    }
+    expect(within(list).getByRole('link', { name: 'Federal Trade Commission (FTC)' }).getAttribute('href')).toBe('https://reportfraud.ftc.gov/');
+    expect(within(list).getByRole('link', { name: "Information Commissioner's Office (ICO)" })).toBeTruthy();
+    // the laws the page names, with the page's words
+    const laws = screen.getByRole('heading', { name: 'Laws this page names' }).nextElementSibling as HTMLElement;
+    expect(laws.textContent).toBe('LGPD (BR) — “Brazilian General Data Protection Law”, named 3 times');
+  });
+
+  it('marks the rules that belong to a law the page names', () => {
+    const provision = matcher.exactMatch(known, 'hash')!;
+    const regulations = provision.regulations!.map((regulation) => (regulation.name.startsWith('GDPR') ? { ...regulation, namedByPage: true } : regulation));
+    render(<ProvisionDetails provision={{ ...provision, regulations }} />);
+    const rules = screen.getByRole('heading', { name: 'Rules that apply' }).nextElementSibling as HTMLElement;
+    const lines = within(rules).getAllByRole('listitem').map((item) => item.textContent);
+    expect(lines).toContain('GDPR Art. 21 (EU) — named by this page');
+    expect(lines).toContain('UK GDPR Art. 21 (UK)');
+  });
+
+  it('links only to http(s) addresses: a stored javascript: link is shown as text', () => {
+    const provision = matcher.exactMatch(known, 'hash')!;
+    const hostile = {
+      ...provision,
+      others: [{ ...provision.others![0]!, link: 'javascript:alert(1)' }],
+      complaints: [{ jurisdiction: 'XX', authority: 'Somewhere', url: 'javascript:alert(2)', how: 'Do something there.' }],
+    };
+    const { container } = render(<ProvisionDetails provision={hostile} />);
+    expect([...container.querySelectorAll('a')].map((a) => a.getAttribute('href'))).toEqual([]);
+    expect(container.textContent).toContain('Somewhere (XX): Do something there.');
   });
 
   it('says "Same as recorded" for an exact match, and shows no diff', () => {

@@ -24,7 +24,7 @@ export interface OtherPlatform {
 
 export const MAX_OTHERS = 8;
 /** Longer recorded clauses are quoted up to here: eight of them sit in every matched clause of an export. */
-export const MAX_QUOTE_CHARS = 320;
+export const MAX_QUOTE_CHARS = 240;
 
 export function shapeWords(shape: ClauseShape): string {
   const exceptions = shape.exceptions.length;
