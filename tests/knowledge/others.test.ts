@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundledMatcher } from '../../lib/knowledge/dataset/load';
 import { excerpt, linkToKnown, MAX_QUOTE_CHARS, othersFor } from '../../lib/knowledge/match/others';
@@ -80,4 +81,18 @@ describe('others: excerpt and link rules', () => {
     const bad: KnownClause = { ...matcher.knownById('claude-privacy-model-training')!, platform: 'Elsewhere', id: 'elsewhere', url: 'javascript:alert(1)' };
     expect(othersFor([bad], null)).toEqual([]);
   });
+});
+
+describe('others on a platform\'s own page', () => {
+  it('lists no clause of the page\'s own platform as "another" platform, even for a same-kind match', async () => {
+    const { annotateFileWithText } = await import('../../lib/node/cli/annotate');
+    const file = path.join(import.meta.dirname, '..', 'fixtures', 'policies', 'anthropic-privacy-policy.md');
+    const own = (await annotateFileWithText(file, 'https://www.anthropic.com/legal/privacy', 'test')).document;
+    const elsewhere = (await annotateFileWithText(file, 'https://example.invalid/privacy', 'test')).document;
+    const platformsIn = (doc: typeof own) => new Set(doc.clauses.flatMap((clause) => clause.provision?.others ?? []).map((other) => other.platform));
+    // read at some other address, a same-kind match may show Claude's own recorded clause
+    expect(platformsIn(elsewhere).has('Claude')).toBe(true);
+    expect(platformsIn(own).has('Claude')).toBe(false);
+    expect(platformsIn(own).size).toBeGreaterThan(3);
+  }, 120_000);
 });

@@ -1,4 +1,5 @@
-import type { AnnotatedDocument, ExportedClause } from '../../document/schema';
+import type { AnnotatedDocument, ExportedClause, ProvisionMatch } from '../../document/schema';
+import type { KnownClause } from '../dataset/schema';
 import { textFragmentLink, textQuoteSelector } from '../../document/selectors';
 import { summarize } from '../../document/summarize';
 import type { ProvisionMatcher } from './matcher';
@@ -16,9 +17,10 @@ import { lawIdsOf, lawsNamedIn } from '../laws';
  * Without the text (the background receives clauses only) a part of a recorded passage is reported as such.
  */
 export function withProvisions(doc: AnnotatedDocument, matcher: ProvisionMatcher, pageText?: string): AnnotatedDocument {
+  const own = platformsAt(doc.document.url, matcher.dataset.clauses);
   let clauses: ExportedClause[] = doc.clauses.map((clause) => ({
     ...clause,
-    provision: matcher.match({
+    provision: withoutOwnPlatforms(own, matcher.match({
       text: clause.text,
       sha256: clause.sha256,
       topic: clause.topic,
@@ -27,7 +29,7 @@ export function withProvisions(doc: AnnotatedDocument, matcher: ProvisionMatcher
       // Polarity first: "we do not sell …" is a promise even where the analysis did not label it one.
       promise: clause.labels.includes('promise') || (clause.optOut === null && negatesAPractice(clause.text)),
       page: pageText === undefined ? undefined : { text: pageText, start: clause.start, end: clause.end },
-    }),
+    })),
   }));
   if (pageText !== undefined) clauses = withLocatedClauses(clauses, pageText, doc.document.url, matcher);
   // The laws the page names: from its text when at hand, else as an earlier pass found them.
@@ -42,6 +44,28 @@ export function withProvisions(doc: AnnotatedDocument, matcher: ProvisionMatcher
     summary: summarize(clauses, doc.summary.looksLikePolicy),
     ...(lawsNamed !== undefined ? { lawsNamed } : {}),
   };
+}
+
+/** The platforms whose recorded documents live on the page's host: on Anthropic's site, Claude is no "other". */
+function platformsAt(url: string, known: readonly KnownClause[]): ReadonlySet<string> {
+  const host = hostOf(url);
+  if (host === null) return new Set();
+  return new Set(known.filter((clause) => hostOf(clause.url) === host).map((clause) => clause.platform));
+}
+
+function hostOf(url: string): string | null {
+  try {
+    const { protocol, hostname } = new URL(url);
+    return protocol === 'https:' || protocol === 'http:' ? hostname.replace(/^www\./, '') : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A type match lists other platforms: not the one whose own document this is. */
+function withoutOwnPlatforms(own: ReadonlySet<string>, match: ProvisionMatch | null): ProvisionMatch | null {
+  if (match === null || own.size === 0 || match.others === undefined || !match.others.some((other) => own.has(other.platform))) return match;
+  return { ...match, others: match.others.filter((other) => !own.has(other.platform)) };
 }
 
 /** Marks each provision's rule that belongs to a law the page itself names ("GDPR Art. 21" on a page naming the GDPR). */

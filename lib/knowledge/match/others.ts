@@ -43,7 +43,7 @@ export function excerpt(text: string, max = MAX_QUOTE_CHARS): string {
   if (normalized.length <= max) return normalized;
   const head = normalized.slice(0, max);
   // The last sentence end inside the limit, if it keeps at least half of it.
-  const sentenceEnd = Math.max(...[...head.matchAll(/[.;:!?]["”’)]?(?= )/g)].map((m) => m.index + m[0].length), -1);
+  const sentenceEnd = Math.max(...[...head.matchAll(/[.;!?]["”’)]?(?= )/g)].map((m) => m.index + m[0].length), -1);
   if (sentenceEnd >= max / 2) return `${head.slice(0, sentenceEnd)} …`;
   const wordEnd = head.lastIndexOf(' ');
   return `${head.slice(0, wordEnd > 0 ? wordEnd : max).replace(/[\s,;:]+$/, '')} …`;
