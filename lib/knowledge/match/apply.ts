@@ -1,5 +1,5 @@
 import type { AnnotatedDocument, ExportedClause, ProvisionMatch } from '../../document/schema';
-import type { KnownClause } from '../dataset/schema';
+import { knownPlatformFor } from '../platforms';
 import { textFragmentLink, textQuoteSelector } from '../../document/selectors';
 import { summarize } from '../../document/summarize';
 import type { ProvisionMatcher } from './matcher';
@@ -17,7 +17,7 @@ import { lawIdsOf, lawsNamedIn } from '../laws';
  * Without the text (the background receives clauses only) a part of a recorded passage is reported as such.
  */
 export function withProvisions(doc: AnnotatedDocument, matcher: ProvisionMatcher, pageText?: string): AnnotatedDocument {
-  const own = platformsAt(doc.document.url, matcher.dataset.clauses);
+  const own = platformsAt(doc.document.url, matcher.dataset);
   let clauses: ExportedClause[] = doc.clauses.map((clause) => ({
     ...clause,
     provision: withoutOwnPlatforms(own, matcher.match({
@@ -46,20 +46,10 @@ export function withProvisions(doc: AnnotatedDocument, matcher: ProvisionMatcher
   };
 }
 
-/** The platforms whose recorded documents live on the page's host: on Anthropic's site, Claude is no "other". */
-function platformsAt(url: string, known: readonly KnownClause[]): ReadonlySet<string> {
-  const host = hostOf(url);
-  if (host === null) return new Set();
-  return new Set(known.filter((clause) => hostOf(clause.url) === host).map((clause) => clause.platform));
-}
-
-function hostOf(url: string): string | null {
-  try {
-    const { protocol, hostname } = new URL(url);
-    return protocol === 'https:' || protocol === 'http:' ? hostname.replace(/^www\./, '') : null;
-  } catch {
-    return null;
-  }
+/** The platform whose pages live on the page's host (the dataset's platform hosts): on Anthropic's site, Claude is no "other". */
+function platformsAt(url: string, dataset: ProvisionMatcher['dataset']): ReadonlySet<string> {
+  const own = knownPlatformFor(url, dataset);
+  return new Set(own === null ? [] : [own.name]);
 }
 
 /** A type match lists other platforms: not the one whose own document this is. */
