@@ -1,5 +1,6 @@
 import type { AnnotatedDocument, ExportedClause } from '../../document/schema';
 import { textFragmentLink, textQuoteSelector } from '../../document/selectors';
+import { normalizeWhitespace } from '../../engine/text/normalize';
 import { summarize } from '../../document/summarize';
 import type { ProvisionMatcher } from './matcher';
 import { locateKnownClauses } from './locate';
@@ -52,7 +53,7 @@ function withLocatedClauses(clauses: ExportedClause[], pageText: string, url: st
     const selector = textQuoteSelector(pageText, found.start, found.end);
     added.push({
       id: `k${added.length + 1}-${found.known.sha256.slice(0, 8)}`,
-      text: selector.exact,
+      text: normalizeWhitespace(selector.exact),
       start: found.start,
       end: found.end,
       sha256: found.known.sha256,
