@@ -17,6 +17,8 @@ import { EXCEPTION_KIND_WORDS, topicTitle } from './words';
 const ADDRESS = /\bhttps?:\/\/[^\s<>|`"'()[\]{}\\]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+/gi;
 /** Punctuation that ends a sentence rather than an address ("see https://x.example/privacy."). */
 const ADDRESS_TRAILER = /[.,;:!?*_~]+$/;
+/** A "]" later on that goes on as a link or a reference would: "](", "][" or "]:". */
+const LINK_CLOSE = /\][([:]/;
 const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 const SPACE = /\s/;
@@ -43,9 +45,11 @@ function needsEscape(text: string, i: number): boolean {
       // Inside a word an underscore never starts or ends emphasis.
       return !spaced && !(WORD_CHAR.test(before) && WORD_CHAR.test(after));
     case '[':
-      return text.indexOf(']', i) > i;
+      // A bracket only links when a "]" goes on with "(" or "[" (a link or a reference), or opens a line (a
+      // definition); "[59]" or "[at]" in running text stays as written.
+      return i === 0 || LINK_CLOSE.test(text.slice(i + 1));
     case ']':
-      return text.lastIndexOf('[', i) >= 0;
+      return /[([:]/.test(after) && text.lastIndexOf('[', i) >= 0;
     case '<':
       return /[a-z/!?]/i.test(after);
     case '&':

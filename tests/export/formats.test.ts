@@ -437,6 +437,8 @@ describe('export formats: Markdown report', () => {
       '&lt;script&gt; and &amp; and &#60;b&#62;',
       '**bold** and *a* b * c and snake_case_name and _under_',
       '(i) one (ii) two [see below] 2. not at the start #hash ! done',
+      '[x]: https://evil.example/ a definition? no',
+      'see [x][y] and [z][] and Learn more[59] or privacy[at]github[dot]com',
       'a | table | row',
       'back\\slash \\[still text\\]',
       'visit https://evil.example/a_b*c or www.evil.example or mail me@evil.example',
