@@ -49,6 +49,7 @@ export async function buildAnnotatedDocument(input: BuildInput): Promise<Annotat
         plain: exception.plain,
         cue: exception.cue,
         kind: exception.kind,
+        selector: textQuoteSelector(text, exception.start, exception.end),
       })),
       provision: null,
       selector,

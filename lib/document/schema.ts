@@ -20,6 +20,13 @@ const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 export const SeveritySchema = z.enum(['low', 'medium', 'high']);
 export type Severity = z.infer<typeof SeveritySchema>;
 
+export const TextQuoteSelectorSchema = z.object({
+  type: z.literal('TextQuoteSelector'),
+  exact: z.string(),
+  prefix: z.string(),
+  suffix: z.string(),
+});
+
 export const ExceptionSchema = z.object({
   text: z.string().min(1),
   start: offset,
@@ -27,6 +34,8 @@ export const ExceptionSchema = z.object({
   plain: z.string().min(1).describe('what still happens after you opt out, in plain words'),
   cue: z.string().describe('the words that made it an exception ("Even if you opt-out", "except", …)'),
   kind: z.enum(EXCEPTION_KINDS).describe('continues: it goes on in some cases despite the opt-out; not-covered: some data, uses or messages are outside the opt-out; condition: what the opt-out requires or where it stops working; not-retroactive: what was done before stays; legal-override: legal obligations or compelling grounds override it'),
+  selector: TextQuoteSelectorSchema.optional()
+    .describe('the exception as a W3C TextQuoteSelector: the extracted text from start to end as it stands, and its neighbours'),
 });
 export type ExceptionSpan = z.infer<typeof ExceptionSchema>;
 
@@ -89,12 +98,6 @@ export const ProvisionMatchSchema = z.object({
 });
 export type ProvisionMatch = z.infer<typeof ProvisionMatchSchema>;
 
-export const TextQuoteSelectorSchema = z.object({
-  type: z.literal('TextQuoteSelector'),
-  exact: z.string(),
-  prefix: z.string(),
-  suffix: z.string(),
-});
 
 export const TextPositionSelectorSchema = z.object({
   type: z.literal('TextPositionSelector'),
@@ -116,7 +119,7 @@ export const ClauseSchema = z.object({
   optOut: OptOutSchema.nullable(),
   exceptions: z.array(ExceptionSchema),
   provision: ProvisionMatchSchema.nullable(),
-  selector: TextQuoteSelectorSchema,
+  selector: TextQuoteSelectorSchema.describe('exact is the extracted text from start to end as it stands (white space not folded); prefix and suffix its neighbours, up to 32 characters each'),
   position: TextPositionSelectorSchema,
   link: z.string().describe('text-fragment URL (#:~:text=) that opens the page at the clause'),
   why: z.array(z.string()).describe('why it is highlighted, one line per cue'),

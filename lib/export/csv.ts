@@ -1,9 +1,12 @@
 import type { AnnotatedDocument, ExportedClause } from '../document/schema';
 import { MECHANISM_NAMES } from '../engine/model/topics';
 import { textFragmentLink } from '../document/selectors';
+import { DEFAULT_WORDS, EXCEPTION_KIND_WORDS, topicTitle } from './words';
 
 /**
  * The CSV export: one row per clause and one row per exception (`row_type`), for spreadsheets and data tools.
+ * People read `topic`, `default` and `exception_kind` in words; `topic_id`, `labels` and `mechanism` keep the stable
+ * ids for programs.
  * RFC 4180: comma-separated, every field in double quotes (quotes doubled), CRLF line ends, a header row.
  * Page text is hostile input to a spreadsheet, so every cell that a spreadsheet would read as a formula gets a
  * leading apostrophe (OWASP "CSV injection").
@@ -13,10 +16,12 @@ export const CSV_COLUMNS = [
   'row_type',
   'clause_id',
   'topic',
+  'topic_id',
   'labels',
   'mechanism',
   'target',
   'default',
+  'exception_kind',
   'text',
   'plain',
   'start',
@@ -50,10 +55,21 @@ export function exceptionRowId(clause: ExportedClause, index: number): string {
   return `${clause.id}-x${index + 1}`;
 }
 
+/**
+ * Whether it happens by default, in words: the clause's own opt-out says so, else the summary of its topic; a clause
+ * the text leaves open reads "Not stated" rather than an empty cell.
+ */
+function defaultWords(doc: AnnotatedDocument, clause: ExportedClause): string {
+  const regime = clause.optOut?.default ?? doc.summary.topics.find((topic) => topic.topic === clause.topic)?.default ?? 'unknown';
+  return DEFAULT_WORDS[regime];
+}
+
 function clauseRows(doc: AnnotatedDocument, clause: ExportedClause): Row[] {
   const common: Row = {
     clause_id: clause.id,
-    topic: clause.topic,
+    topic: topicTitle(clause.topic),
+    topic_id: clause.topic,
+    default: defaultWords(doc, clause),
     document_url: doc.document.url,
     captured_at: doc.document.analyzedAt,
     document_sha256: doc.document.sha256,
@@ -67,7 +83,6 @@ function clauseRows(doc: AnnotatedDocument, clause: ExportedClause): Row[] {
       labels: clause.labels.join(' '),
       mechanism: optOut?.mechanism,
       target: optOut?.target,
-      default: optOut?.default,
       text: clause.text,
       plain: optOut ? `You can opt out ${MECHANISM_NAMES[optOut.mechanism]}${optOut.target ? `: ${optOut.target}` : ''}` : '',
       start: clause.start,
@@ -86,6 +101,7 @@ function clauseRows(doc: AnnotatedDocument, clause: ExportedClause): Row[] {
       id: exceptionRowId(clause, index),
       row_type: 'exception',
       labels: 'exception',
+      exception_kind: EXCEPTION_KIND_WORDS[exception.kind],
       text: exception.text,
       plain: exception.plain,
       start: exception.start,

@@ -1,5 +1,6 @@
 import type { AnnotatedDocument } from '../document/schema';
-import { exportFileName, toJsonExport } from './json';
+import { toJsonExport } from './json';
+import { exportFileName } from './file-name';
 import { toCsvExport } from './csv';
 import { toMarkdownExport } from './markdown';
 import { toWebAnnotationExport } from './web-annotation';
@@ -71,7 +72,7 @@ export function renderExport(doc: AnnotatedDocument, format: ExportFormatId): st
   return EXPORT_FORMATS[format].render(doc);
 }
 
-/** `clausemark-<host>-<yyyy-mm-dd>.<extension>` for the format. */
+/** `clausemark-<title>-<host>-<yyyy-mm-dd>.<extension>` for the format (see ./file-name.ts). */
 export function formatFileName(doc: AnnotatedDocument, format: ExportFormatId): string {
   return exportFileName(doc, EXPORT_FORMATS[format].extension);
 }

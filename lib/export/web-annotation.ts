@@ -1,16 +1,21 @@
 import type { AnnotatedDocument, ExportedClause, ExceptionSpan } from '../document/schema';
 import { MECHANISM_NAMES } from '../engine/model/topics';
 import { textFragmentLink } from '../document/selectors';
+import { EXCEPTION_KIND_WORDS } from './words';
 
 /**
  * The W3C Web Annotation export (JSON-LD, https://www.w3.org/TR/annotation-model/): an AnnotationCollection whose
- * first page holds one Annotation per clause and one per exception. Each targets the document with a
- * TextQuoteSelector and a TextPositionSelector (offsets into the extracted text, as in the JSON export); the target
- * carries the text-fragment link (`#:~:text=`) as its id, the address that opens the page at the text.
+ * one page holds one Annotation per clause and one per exception. Each targets the document with a
+ * TextQuoteSelector and a TextPositionSelector that select the same characters of the extracted text (the JSON
+ * export's offsets): `exact` is the text between the offsets as it stands, and `prefix`/`suffix` are its raw
+ * neighbours. The target carries the text-fragment link (`#:~:text=`) as its id, the address that opens the page at
+ * the text. The annotations are made by software, so the software is their creator as well as their generator.
  */
 export const ANNO_CONTEXT = 'http://www.w3.org/ns/anno.jsonld';
 /** Context either side of a quote, as lib/document/selectors.ts takes it for clauses. */
 const CONTEXT = 32;
+/** The language of the bodies Clausemark writes (its descriptions and tags are English). */
+const BODY_LANGUAGE = 'en';
 
 export interface TextQuoteSelector {
   type: 'TextQuoteSelector';
@@ -23,18 +28,28 @@ export interface TextPositionSelector {
   start: number;
   end: number;
 }
+export interface SoftwareAgent {
+  id: string;
+  type: 'Software';
+  name: string;
+}
 export interface TextualBody {
   type: 'TextualBody';
   value: string;
   format: 'text/plain';
+  language: string;
   purpose: 'describing' | 'tagging';
+  creator: SoftwareAgent;
+  created: string;
 }
 export interface WebAnnotation {
   id: string;
   type: 'Annotation';
   motivation: 'describing' | 'highlighting';
+  creator: SoftwareAgent;
   created: string;
-  generator: { type: 'Software'; name: string };
+  generator: SoftwareAgent;
+  generated: string;
   body?: TextualBody[];
   target: {
     id: string;
@@ -43,15 +58,24 @@ export interface WebAnnotation {
     selector: [TextQuoteSelector, TextPositionSelector];
   };
 }
+export interface AnnotationPage {
+  id: string;
+  type: 'AnnotationPage';
+  partOf: string;
+  startIndex: 0;
+  items: WebAnnotation[];
+}
 export interface AnnotationCollection {
   '@context': typeof ANNO_CONTEXT;
   id: string;
   type: 'AnnotationCollection';
   label: string;
   total: number;
-  generator: { type: 'Software'; name: string };
+  creator: SoftwareAgent;
+  generator: SoftwareAgent;
   generated: string;
-  first: { id: string; type: 'AnnotationPage'; startIndex: 0; items: WebAnnotation[] };
+  first: AnnotationPage;
+  last: string;
 }
 
 /** A stable urn:uuid (RFC 9562 version 8) for the document's text: its bits are the text's SHA-256. */
@@ -63,33 +87,50 @@ function documentUuid(sha256: string): string {
   return `urn:uuid:${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20, 32)}`;
 }
 
-function joinContext(outer: string, inner: string, outerFirst: boolean): string {
-  if (outer === '' || inner === '') return outer + inner;
-  return outerFirst ? `${outer} ${inner}` : `${inner} ${outer}`;
+/**
+ * The software as an agent with an IRI: a tag URI (RFC 4151) under the extension's own name, one per version, so
+ * a client can tell which version wrote an annotation without any address having to resolve.
+ */
+export function softwareAgent(tool: { name: string; version: string }): SoftwareAgent {
+  const version = tool.version.replace(/[^0-9A-Za-z.+-]+/g, '-') || 'unknown';
+  return { id: `tag:clausemark.org,2026:software/${version}`, type: 'Software', name: `${tool.name} ${tool.version}` };
+}
+
+/** The clause's quote carries the raw text from `start` to `end` (analyses stored before that carry it folded). */
+function hasRawQuote(clause: ExportedClause): boolean {
+  return clause.selector.exact.length === clause.end - clause.start;
 }
 
 /**
- * The exception's TextQuoteSelector, from its clause: the exception's text sits inside the clause's (both are
- * whitespace-normalized), and the clause's own selector gives the context beyond the clause. A clause starts and
- * ends at a sentence, list item or block boundary, so a space stands for what separates it from its context.
+ * The exception's TextQuoteSelector: its own when the analysis recorded one; else cut from its clause's, whose quote
+ * and context are the raw text from `start - prefix.length` to `end + suffix.length`, so an exception inside the
+ * clause has its quote and up to 32 characters either side in that window.
  */
 export function exceptionQuoteSelector(clause: ExportedClause, exception: ExceptionSpan): TextQuoteSelector {
-  const exact = exception.text;
-  // Normalizing only shortens text, so the exception sits at or before its raw offset within the clause.
-  const rawOffset = exception.start - clause.start;
-  let at = clause.text.lastIndexOf(exact, rawOffset);
-  if (at < 0) at = clause.text.indexOf(exact);
-  if (at < 0) return { type: 'TextQuoteSelector', exact, prefix: '', suffix: '' };
-  const before = clause.text.slice(0, at).trimEnd();
-  const after = clause.text.slice(at + exact.length).trimStart();
-  const prefix = before.length >= CONTEXT ? before : joinContext(clause.selector.prefix, before, true);
-  const suffix = after.length >= CONTEXT ? after : joinContext(clause.selector.suffix, after, false);
+  if (exception.selector && exception.selector.exact.length === exception.end - exception.start) return exception.selector;
+  const inside = exception.start >= clause.start && exception.end <= clause.end;
+  if (!inside || !hasRawQuote(clause)) return foldedExceptionQuote(clause, exception);
+  const { prefix, exact, suffix } = clause.selector;
+  const window = prefix + exact + suffix;
+  const windowStart = clause.start - prefix.length;
+  const from = exception.start - windowStart;
+  const to = exception.end - windowStart;
   return {
     type: 'TextQuoteSelector',
-    exact,
-    prefix: prefix.slice(-CONTEXT).trimStart(),
-    suffix: suffix.slice(0, CONTEXT).trimEnd(),
+    exact: window.slice(from, to),
+    prefix: window.slice(Math.max(0, from - CONTEXT), from),
+    suffix: window.slice(to, to + CONTEXT),
   };
+}
+
+/** For an analysis stored with folded quotes: the exception's folded text, with the context its clause gives. */
+function foldedExceptionQuote(clause: ExportedClause, exception: ExceptionSpan): TextQuoteSelector {
+  const exact = exception.text;
+  const at = clause.text.indexOf(exact);
+  if (at < 0) return { type: 'TextQuoteSelector', exact, prefix: '', suffix: '' };
+  const before = `${clause.selector.prefix} ${clause.text.slice(0, at)}`;
+  const after = `${clause.text.slice(at + exact.length)} ${clause.selector.suffix}`;
+  return { type: 'TextQuoteSelector', exact, prefix: before.trimEnd().slice(-CONTEXT), suffix: after.trimStart().slice(0, CONTEXT) };
 }
 
 function clauseDescription(clause: ExportedClause): string | null {
@@ -99,20 +140,30 @@ function clauseDescription(clause: ExportedClause): string | null {
     lines.push(`Opt-out offer. You can opt out ${MECHANISM_NAMES[clause.optOut.mechanism]}${target}.`);
   }
   if (clause.exceptions.length > 0) {
-    lines.push('Still happens after you opt out:', ...clause.exceptions.map((exception) => `- ${exception.plain}`));
+    lines.push(
+      'Still happens after you opt out:',
+      ...clause.exceptions.map((exception) => `- ${exception.plain} (${EXCEPTION_KIND_WORDS[exception.kind].toLowerCase()})`),
+    );
   }
   if (lines.length === 0) lines.push(...clause.why);
   return lines.length > 0 ? lines.join('\n') : null;
 }
 
-function tags(values: string[]): TextualBody[] {
-  return values.map((value) => ({ type: 'TextualBody', value, format: 'text/plain', purpose: 'tagging' }));
-}
-
 export function toWebAnnotationCollection(doc: AnnotatedDocument): AnnotationCollection {
   const info = doc.document;
   const collectionId = documentUuid(info.sha256);
-  const generator = { type: 'Software' as const, name: `${info.tool.name} ${info.tool.version}` };
+  const pageId = `${collectionId}#page-1`;
+  const software = softwareAgent(info.tool);
+  const created = info.analyzedAt;
+  const body = (value: string, purpose: TextualBody['purpose']): TextualBody => ({
+    type: 'TextualBody',
+    value,
+    format: 'text/plain',
+    language: BODY_LANGUAGE,
+    purpose,
+    creator: software,
+    created,
+  });
   const annotation = (
     id: string,
     description: string | null,
@@ -125,12 +176,11 @@ export function toWebAnnotationCollection(doc: AnnotatedDocument): AnnotationCol
     id: `${collectionId}#${id}`,
     type: 'Annotation',
     motivation: description === null ? 'highlighting' : 'describing',
-    created: info.analyzedAt,
-    generator,
-    body: [
-      ...(description === null ? [] : [{ type: 'TextualBody' as const, value: description, format: 'text/plain' as const, purpose: 'describing' as const }]),
-      ...tags(tagValues),
-    ],
+    creator: software,
+    created,
+    generator: software,
+    generated: created,
+    body: [...(description === null ? [] : [body(description, 'describing')]), ...tagValues.map((value) => body(value, 'tagging'))],
     target: {
       id: link,
       type: 'SpecificResource',
@@ -148,8 +198,8 @@ export function toWebAnnotationCollection(doc: AnnotatedDocument): AnnotationCol
       items.push(
         annotation(
           `${clause.id}-x${index + 1}`,
-          `Still happens after you opt out: ${exception.plain}`,
-          [clause.topic, 'exception'],
+          `${EXCEPTION_KIND_WORDS[exception.kind]}: ${exception.plain}`,
+          [clause.topic, 'exception', exception.kind],
           textFragmentLink(info.url, exception.text),
           exceptionQuoteSelector(clause, exception),
           exception.start,
@@ -164,9 +214,12 @@ export function toWebAnnotationCollection(doc: AnnotatedDocument): AnnotationCol
     type: 'AnnotationCollection',
     label: `Clausemark: ${info.title.trim() || info.url}`,
     total: items.length,
-    generator,
-    generated: info.analyzedAt,
-    first: { id: `${collectionId}#page-1`, type: 'AnnotationPage', startIndex: 0, items },
+    creator: software,
+    generator: software,
+    generated: created,
+    // One page holds every annotation: it is the first and the last, and says which collection it belongs to.
+    first: { id: pageId, type: 'AnnotationPage', partOf: collectionId, startIndex: 0, items },
+    last: pageId,
   };
 }
 

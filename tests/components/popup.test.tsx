@@ -402,7 +402,7 @@ describe('popup: export', () => {
     render(<App api={mockApi(done(DOC))} />);
     fireEvent.click(await screen.findByRole('button', { name: 'Download JSON' }));
 
-    const fileName = 'clausemark-www.anthropic.com-2025-10-02.json';
+    const fileName = 'clausemark-privacy-policy-anthropic-anthropic.com-2025-10-02.json';
     await screen.findByText(`Saved as ${fileName}`);
     expect(createObjectURL).toHaveBeenCalledTimes(1);
     expect(clicked).toHaveLength(1);
@@ -417,9 +417,11 @@ describe('popup: export', () => {
 describe('lib/export/json', () => {
   it('names files with safe characters only', () => {
     const odd = { ...DOC, document: { ...DOC.document, url: 'https://Ex_ample..COM:8080/../privacy?x=<y>' } };
-    expect(exportFileName(odd)).toBe('clausemark-ex-ample.com-2025-10-02.json');
-    const file = { ...DOC, document: { ...DOC.document, url: 'file:///C:/policy.html' } };
-    expect(exportFileName(file)).toBe('clausemark-document-2025-10-02.json');
+    expect(exportFileName(odd)).toBe('clausemark-privacy-policy-anthropic-ex-ample.com-2025-10-02.json');
+    const file = { ...DOC, document: { ...DOC.document, url: 'file:///C:/policy.html', title: '' } };
+    expect(exportFileName(file)).toBe('clausemark-policy-2025-10-02.json');
+    const nothing = { ...DOC, document: { ...DOC.document, url: 'not a url', title: '  ' } };
+    expect(exportFileName(nothing)).toBe('clausemark-document-2025-10-02.json');
     expect(exportFileName(DOC)).toMatch(/^[a-z0-9.-]+\.json$/);
   });
 

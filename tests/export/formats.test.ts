@@ -17,6 +17,9 @@ import { exportFileName, toJsonExport } from '../../lib/export/json';
 import { AnnotatedDocumentSchema, type AnnotatedDocument } from '../../lib/document/schema';
 import { exportJsonSchema } from '../../lib/node/schema-docs';
 import { normalizeWhitespace } from '../../lib/engine/text/normalize';
+import { textFragmentLink } from '../../lib/document/selectors';
+import { TOPICS } from '../../lib/engine/model/topics';
+import { DEFAULT_WORDS, EXCEPTION_KIND_WORDS, topicTitle } from '../../lib/export/words';
 
 /**
  * The four export formats on real analyses: the Anthropic privacy policy and terms (the CLI's pipeline), and a
@@ -78,10 +81,10 @@ describe('export formats: registry', () => {
     const names = Object.fromEntries(EXPORT_FORMAT_IDS.map((id) => [id, formatFileName(policy, id)]));
     const day = policy.document.analyzedAt.slice(0, 10);
     expect(names).toEqual({
-      json: `clausemark-www.anthropic.com-${day}.json`,
-      csv: `clausemark-www.anthropic.com-${day}.csv`,
-      md: `clausemark-www.anthropic.com-${day}.md`,
-      webannotation: `clausemark-www.anthropic.com-${day}.jsonld`,
+      json: `clausemark-privacy-policy-anthropic.com-${day}.json`,
+      csv: `clausemark-privacy-policy-anthropic.com-${day}.csv`,
+      md: `clausemark-privacy-policy-anthropic.com-${day}.md`,
+      webannotation: `clausemark-privacy-policy-anthropic.com-${day}.jsonld`,
     });
     expect(exportFileName(policy)).toBe(names.json);
     expect(Object.fromEntries(EXPORT_FORMAT_IDS.map((id) => [id, EXPORT_FORMATS[id].mimeType]))).toEqual({
@@ -90,6 +93,24 @@ describe('export formats: registry', () => {
       md: 'text/markdown;charset=utf-8',
       webannotation: 'application/ld+json;profile="http://www.w3.org/ns/anno.jsonld"',
     });
+  });
+
+  it('names a file by the title, the host and the day, so two policies of one site on one day do not collide', () => {
+    const named = (title: string, url: string) =>
+      exportFileName({ ...policy, document: { ...policy.document, title, url, analyzedAt: '2026-12-02T10:00:00.000Z' } }, 'md');
+    expect(named('Anthropic Privacy Policy', 'https://www.anthropic.com/legal/privacy')).toBe('clausemark-anthropic-privacy-policy-anthropic.com-2026-12-02.md');
+    expect(named('Consumer Terms of Service', 'https://www.anthropic.com/legal/consumer-terms'))
+      .not.toBe(named('Privacy Policy', 'https://www.anthropic.com/legal/privacy'));
+    // ASCII only: accents dropped, other scripts and symbols left out
+    expect(named('Política de Privacidad — Ñandú «2026»', 'https://example.es/privacidad')).toBe('clausemark-politica-de-privacidad-nandu-2026-example.es-2026-12-02.md');
+    // no title: the address's path stands in; neither: "document"
+    expect(named('', 'https://example.com/legal/privacy-policy.html')).toBe('clausemark-legal-privacy-policy-example.com-2026-12-02.md');
+    expect(named('隐私政策', 'https://example.cn/')).toBe('clausemark-example.cn-2026-12-02.md');
+    expect(named('', 'about:blank')).toBe('clausemark-blank-2026-12-02.md');
+    // a long title is cut at a word, and the whole name stays short
+    const long = named('The Very Long Title Of A Privacy Policy That Goes On And On About Everything It Covers In Detail', 'https://example.com/');
+    expect(long).toBe('clausemark-the-very-long-title-of-a-privacy-policy-that-goes-on-and-on-example.com-2026-12-02.md');
+    for (const name of [long, named('<img src=x> ../../etc/passwd', 'https://a.example/')]) expect(name).toMatch(/^[a-z0-9.-]+$/);
   });
 
   it('renders every format as a pure function of the document (same input, same bytes)', () => {
@@ -222,10 +243,12 @@ describe('export formats: CSV', () => {
         expect(row).toBeDefined();
         expect(row).toMatchObject({
           clause_id: clause.id,
-          topic: clause.topic,
+          topic: topicTitle(clause.topic),
+          topic_id: clause.topic,
           labels: clause.labels.join(' '),
           mechanism: clause.optOut?.mechanism ?? '',
-          default: clause.optOut?.default ?? '',
+          default: DEFAULT_WORDS[clause.optOut?.default ?? doc.summary.topics.find((topic) => topic.topic === clause.topic)?.default ?? 'unknown'],
+          exception_kind: '',
           start: String(clause.start),
           end: String(clause.end),
           sha256: clause.sha256,
@@ -240,8 +263,27 @@ describe('export formats: CSV', () => {
         const exceptionRows = rows.filter((candidate) => candidate.row_type === 'exception' && candidate.clause_id === clause.id);
         expect(exceptionRows.map((candidate) => [candidate.text.replace(/^'/, ''), candidate.plain.replace(/^'/, ''), Number(candidate.start), Number(candidate.end)]))
           .toEqual(clause.exceptions.map((exception) => [exception.text, exception.plain, exception.start, exception.end]));
+        expect(exceptionRows.map((candidate) => [candidate.topic, candidate.default, candidate.exception_kind]))
+          .toEqual(clause.exceptions.map((exception) => [row.topic, row.default, EXCEPTION_KIND_WORDS[exception.kind]]));
       }
     }
+  });
+
+  it('reads as words: topic names, never a slug; a default in every row; the kind of each exception', () => {
+    for (const { doc } of analysed.values()) {
+      const { rows } = parseCsv(renderExport(doc, 'csv'));
+      const topicNames = new Set(TOPICS.map(topicTitle));
+      expect(rows.every((row) => topicNames.has(row.topic!))).toBe(true);
+      expect(rows.filter((row) => /^[a-z]+(?:-[a-z]+)+$/.test(row.topic!))).toEqual([]);
+      expect(rows.filter((row) => row.default === '')).toEqual([]);
+      const kinds = new Set(Object.values(EXCEPTION_KIND_WORDS));
+      for (const row of rows) expect(row.row_type === 'exception' ? kinds.has(row.exception_kind!) : row.exception_kind === '').toBe(true);
+    }
+    const { rows } = parseCsv(renderExport(policy, 'csv'));
+    // on the privacy policy most rows say whether it happens by default, not just "Not stated"
+    expect(rows.filter((row) => row.default !== DEFAULT_WORDS.unknown).length / rows.length).toBeGreaterThan(0.5);
+    const training = rows.find((row) => row.id === trainingClause(policy).id)!;
+    expect(training).toMatchObject({ topic: 'Training AI models on your content', topic_id: 'model-training', default: 'Happens unless you opt out' });
   });
 
   it('finds the training clause and its two exceptions', () => {
@@ -298,9 +340,9 @@ describe('export formats: Markdown report', () => {
     const md = renderExport(policy, 'md');
     const info = policy.document;
     expect(md.split('\n')[0]).toBe(`# Clausemark report: ${info.title}`);
-    expect(md).toContain(`[\`${POLICY_URL}\`](${POLICY_URL})`);
+    expect(md).toContain(`- **Page:** <${POLICY_URL}>`);
     expect(md).toContain(`**Captured:** ${info.analyzedAt}`);
-    expect(md).toContain(`\`${info.sha256}\``);
+    expect(md).toContain(`**SHA-256 of the page text:** ${info.sha256}`);
     expect(md).toContain(`version ${info.dataset!.version}, recorded through ${info.dataset!.recordedThrough}`);
   });
 
@@ -320,20 +362,58 @@ describe('export formats: Markdown report', () => {
       for (const exception of clause.exceptions) expect(quotes).toContain(exception.text);
     }
     const links = Array.from(html.querySelectorAll('a'), (anchor) => anchor.getAttribute('href')!);
-    const fragmentLinks = links.filter((href) => href.includes('#:~:text='));
-    expect(fragmentLinks).toHaveLength(optOuts.length);
-    // the link still says the same text-fragment directive once its parentheses are percent-encoded
+    const fragmentLinks = links.filter((href) => href.includes('#:~:text=')).map(decodeURIComponent);
+    // a link to each clause and each of its exceptions (the links only differ by percent-encoded parentheses)
+    for (const clause of optOuts) {
+      expect(fragmentLinks).toContain(decodeURIComponent(clause.link));
+      for (const exception of clause.exceptions) {
+        expect(fragmentLinks).toContain(decodeURIComponent(textFragmentLink(POLICY_URL, exception.text)));
+      }
+    }
+  });
+
+  it('gives clickable links, never inside code; what you can do, the laws, each exception\'s kind, and the promises', () => {
+    const md = renderExport(policy, 'md');
+    const html = renderHtml(md);
+    expect(html.querySelectorAll('code a, a code').length).toBe(0);
+    expect(md).not.toMatch(/\[`|`\]\(/);
+    const text = html.body.textContent!;
     const training = trainingClause(policy);
-    expect(fragmentLinks.map(decodeURIComponent)).toContain(decodeURIComponent(training.link));
+    const provision = training.provision!;
+    expect(provision.actions!.length).toBeGreaterThan(0);
+    expect(text).toContain('What you can do:');
+    for (const action of provision.actions!) expect(text).toContain(action.how);
+    expect(text).toContain(`Laws: ${provision.regulations!.map((law) => `${law.name} (${law.jurisdiction})`).join('; ')}`);
+    for (const exception of training.exceptions) expect(text).toContain(`${EXCEPTION_KIND_WORDS[exception.kind]}: ${exception.plain}`);
+    // the actions and laws of one provision are written out once, however many clauses match it
+    expect(md.split(provision.actions![0]!.how).length - 1).toBe(1);
+    const promises = policy.summary.topics.flatMap((topic) => topic.promises);
+    expect(promises.length).toBeGreaterThan(0);
+    const promiseSection = text.slice(text.indexOf('What they promise'), text.indexOf('Opt-out clauses'));
+    for (const promise of promises) expect(promiseSection).toContain(promise);
+  });
+
+  it('reads as plain text when pasted: no backslash escapes in the policy texts, white space as written', () => {
+    for (const { doc } of analysed.values()) {
+      const md = renderExport(doc, 'md');
+      expect(md.match(/\\[()[\].!#+\-_*]/g) ?? []).toEqual([]);
+      // every quoted text renders as exactly that text
+      const texts = doc.clauses.flatMap((clause) => [clause.text, ...clause.exceptions.map((exception) => exception.text)]);
+      for (const text of texts) expect(renderHtml(markdownText(text)).body.textContent!.trim()).toBe(text);
+    }
   });
 
   it('leaves hostile page text inert: no HTML element, no working link, the text shown as written', () => {
     const md = renderExport(hostile, 'md');
     const html = renderHtml(md);
     expect(html.querySelectorAll('img, script, iframe, object, embed').length).toBe(0);
-    const hrefs = Array.from(html.querySelectorAll('a'), (anchor) => anchor.getAttribute('href')!);
-    expect(hrefs.length).toBeGreaterThan(0);
-    for (const href of hrefs) expect(href.startsWith(HOSTILE_URL)).toBe(true);
+    const anchors = Array.from(html.querySelectorAll('a'));
+    expect(anchors.length).toBeGreaterThan(0);
+    // links to the page, or the page's own web addresses shown as themselves
+    for (const anchor of anchors) {
+      const href = anchor.getAttribute('href')!;
+      expect(href.startsWith(HOSTILE_URL) || (/^https?:/.test(href) && anchor.textContent === href), href).toBe(true);
+    }
     expect(html.querySelector('h1')!.textContent).toBe(`Clausemark report: ${HOSTILE_TITLE}`);
     const text = html.body.textContent!;
     expect(text).toContain('[click](javascript:alert(1))');
@@ -355,6 +435,10 @@ describe('export formats: Markdown report', () => {
       '[click](javascript:alert(1)) and ![img](x.png) and [ref][1]',
       '<img src=x onerror=alert(1)> <b>bold</b> <!-- comment -->',
       '&lt;script&gt; and &amp; and &#60;b&#62;',
+      '**bold** and *a* b * c and snake_case_name and _under_',
+      '(i) one (ii) two [see below] 2. not at the start #hash ! done',
+      '[x]: https://evil.example/ a definition? no',
+      'see [x][y] and [z][] and Learn more[59] or privacy[at]github[dot]com',
       'a | table | row',
       'back\\slash \\[still text\\]',
       'visit https://evil.example/a_b*c or www.evil.example or mail me@evil.example',
@@ -362,7 +446,11 @@ describe('export formats: Markdown report', () => {
     for (const input of nasty) {
       const html = renderHtml(markdownText(input));
       const elements = Array.from(html.body.querySelectorAll('*'), (element) => element.tagName);
-      expect(elements.filter((tag) => tag !== 'P' && tag !== 'CODE'), input).toEqual([]);
+      expect(elements.filter((tag) => tag !== 'P' && tag !== 'A'), input).toEqual([]);
+      // the only links are addresses the text itself spells out, shown as written
+      for (const anchor of Array.from(html.body.querySelectorAll('a'))) {
+        expect(anchor.getAttribute('href')!.replace(/^mailto:/, '').replace(/^http:\/\/(?=www\.)/, ''), input).toBe(anchor.textContent);
+      }
       expect(elements.filter((tag) => tag === 'P'), input).toHaveLength(1);
       expect(html.body.textContent!.trim(), input).toBe(input);
     }
@@ -452,8 +540,9 @@ describe('export formats: W3C Web Annotation', () => {
     expect(exceptionItems).toHaveLength(2);
     exceptionItems.forEach((item: WebAnnotation, index) => {
       expect(item.motivation).toBe('describing');
-      expect(item.body!.find((body) => body.purpose === 'describing')!.value).toBe(`Still happens after you opt out: ${training.exceptions[index]!.plain}`);
-      expect(item.body!.filter((body) => body.purpose === 'tagging').map((body) => body.value)).toEqual(['model-training', 'exception']);
+      const exception = training.exceptions[index]!;
+      expect(item.body!.find((body) => body.purpose === 'describing')!.value).toBe(`${EXCEPTION_KIND_WORDS[exception.kind]}: ${exception.plain}`);
+      expect(item.body!.filter((body) => body.purpose === 'tagging').map((body) => body.value)).toEqual(['model-training', 'exception', exception.kind]);
     });
   });
 
@@ -463,10 +552,12 @@ describe('export formats: W3C Web Annotation', () => {
       expect(text.length, name).toBe(doc.document.textLength);
       for (const item of collection(doc).first.items) {
         const [quote, position] = item.target.selector;
-        // the position selector lands on the quote's exact text
-        expect(normalizeWhitespace(text.slice(position.start, position.end)), item.id).toBe(quote.exact);
-        // the quote selector, found by text and context alone, lands on the position
-        const matches = anchorQuote(text, quote);
+        // the position selector selects exactly the quote's text, and the context is the text either side
+        expect(text.slice(position.start, position.end), item.id).toBe(quote.exact);
+        expect(text.slice(Math.max(0, position.start - quote.prefix.length), position.start), item.id).toBe(quote.prefix);
+        expect(text.slice(position.end, position.end + quote.suffix.length), item.id).toBe(quote.suffix);
+        // the quote selector, found by text and context alone (white space folded, as a client may), lands on the position
+        const matches = anchorQuote(text, { exact: normalizeWhitespace(quote.exact), prefix: normalizeWhitespace(quote.prefix), suffix: normalizeWhitespace(quote.suffix) });
         expect(matches, item.id).toContainEqual([position.start, position.end]);
         expect(quote.prefix.length + quote.suffix.length, item.id).toBeGreaterThan(0);
         anchored++;
@@ -482,7 +573,8 @@ describe('export formats: W3C Web Annotation', () => {
     expect(items).toHaveLength(3);
     for (const item of items) {
       const [quote, position] = item.target.selector;
-      expect(anchorQuote(text, quote)).toEqual([[position.start, position.end]]);
+      const folded = { exact: normalizeWhitespace(quote.exact), prefix: normalizeWhitespace(quote.prefix), suffix: normalizeWhitespace(quote.suffix) };
+      expect(anchorQuote(text, folded)).toEqual([[position.start, position.end]]);
     }
   });
 });

@@ -21,13 +21,19 @@ describe('selectors and links', () => {
   const start = text.indexOf('We may');
   const end = text.indexOf(' End.');
 
-  it('a TextQuoteSelector with normalized exact text and context', () => {
+  it('a TextQuoteSelector with the text and its context as they stand, white space included', () => {
     expect(textQuoteSelector(text, start, end)).toEqual({
       type: 'TextQuoteSelector',
       exact: 'We may use your Inputs and Outputs to train and improve Anthropic AI models, unless you opt out.',
-      prefix: 'Intro.',
-      suffix: 'End.',
+      prefix: 'Intro.\n\n',
+      suffix: ' End.',
     });
+    const wrapped = 'Intro.\n\nWe may use\n  your Inputs.';
+    expect(textQuoteSelector(wrapped, 8, wrapped.length).exact).toBe('We may use\n  your Inputs.');
+  });
+
+  it('a text-fragment link folds the quote\'s white space', () => {
+    expect(textFragmentLink('https://example.com/p', 'We may use\n  your Inputs.')).toBe('https://example.com/p#:~:text=We%20may%20use%20your%20Inputs.');
   });
 
   it('a text-fragment link with start and end words, reserved characters escaped, old hash dropped', () => {

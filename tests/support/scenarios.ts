@@ -135,9 +135,9 @@ export interface AnchorResult {
 }
 
 /**
- * Re-anchors Web Annotation quotes in the page: folds the rendered text's white space, finds each quote by its exact
- * text, keeps the places whose prefix and suffix match, and compares with the extension's own highlights. Runs in
- * the page.
+ * Re-anchors Web Annotation quotes in the page: folds the white space of the rendered text and of each quote, finds
+ * the quote by its exact text, keeps the places whose prefix and suffix match, and compares with the extension's own
+ * highlights. Runs in the page.
  */
 export const anchorQuotesInPage = (quotes: TextQuoteSelector[]): AnchorResult[] => {
   const fold = (text: string) => text.replace(/[\s\u00a0\u200b]+/g, ' ');
@@ -145,7 +145,9 @@ export const anchorQuotesInPage = (quotes: TextQuoteSelector[]): AnchorResult[] 
   const highlights = (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights;
   const highlighted = ['clausemark-opt-out', 'clausemark-exception'].flatMap((name) =>
     Array.from(highlights.get(name) ?? [], (range) => fold(range.toString()).trim()));
-  return quotes.map((quote) => {
+  return quotes.map((selector) => {
+    // The export keeps the text's own white space; like an annotation client, fold it as the page's text is folded.
+    const quote = { exact: fold(selector.exact).trim(), prefix: fold(selector.prefix).trim(), suffix: fold(selector.suffix).trim() };
     const places: number[] = [];
     for (let at = pageText.indexOf(quote.exact); at >= 0; at = pageText.indexOf(quote.exact, at + 1)) {
       const before = pageText.slice(0, at).trimEnd();
@@ -171,7 +173,7 @@ export const EXPORT_FORMAT_CHOICES = [
 
 /** JSON: valid against the export schema, the training clause with its two exceptions. */
 export function checkJsonExport(fileName: string, text: string, pageUrl: string): AnnotatedDocument {
-  expect(fileName).toMatch(/^clausemark-127\.0\.0\.1-\d{4}-\d{2}-\d{2}\.json$/);
+  expect(fileName).toMatch(/^clausemark-privacy-policy-127\.0\.0\.1-\d{4}-\d{2}-\d{2}\.json$/);
   const doc = AnnotatedDocumentSchema.parse(JSON.parse(text));
   expect(doc.document.url).toBe(pageUrl);
   const training = doc.clauses.find((clause) => clause.text.startsWith(TRAINING_START));
@@ -189,7 +191,13 @@ export function checkCsvExport(fileName: string, bytes: Uint8Array, pageUrl: str
   expect(parsed.errors).toEqual([]);
   const clause = parsed.data.find((row) => row.row_type === 'clause' && row.text!.startsWith(TRAINING_START));
   expect(clause).toBeDefined();
-  expect(clause).toMatchObject({ topic: 'model-training', mechanism: 'settings', provision_severity: 'high' });
+  expect(clause).toMatchObject({
+    topic: 'Training AI models on your content',
+    topic_id: 'model-training',
+    default: 'Happens unless you opt out',
+    mechanism: 'settings',
+    provision_severity: 'high',
+  });
   const exceptions = parsed.data.filter((row) => row.row_type === 'exception' && row.clause_id === clause!.id);
   expect(exceptions.map((row) => row.text)).toEqual(EXCEPTIONS);
   expect(exceptions.every((row) => row.document_url === pageUrl)).toBe(true);

@@ -1,6 +1,7 @@
 import type { AnnotatedDocument, ExportedClause, ProvisionMatch } from '../../document/schema';
 import { knownPlatformFor } from '../platforms';
 import { textFragmentLink, textQuoteSelector } from '../../document/selectors';
+import { normalizeWhitespace } from '../../engine/text/normalize';
 import { summarize } from '../../document/summarize';
 import type { ProvisionMatcher } from './matcher';
 import { locateKnownClauses } from './locate';
@@ -90,7 +91,7 @@ function withLocatedClauses(clauses: ExportedClause[], pageText: string, url: st
     const selector = textQuoteSelector(pageText, found.start, found.end);
     added.push({
       id: `k${added.length + 1}-${found.known.sha256.slice(0, 8)}`,
-      text: selector.exact,
+      text: normalizeWhitespace(selector.exact),
       start: found.start,
       end: found.end,
       sha256: found.known.sha256,
