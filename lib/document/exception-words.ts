@@ -24,7 +24,7 @@ export const KIND_SENTENCES: Record<ExceptionKind, string> = {
   'legal-override': 'Legal reasons can override your choice.',
 };
 
-type Rule = [RegExp, string | ((match: RegExpMatchArray) => string)];
+type Rule = [RegExp, string | ((match: RegExpMatchArray, text: string) => string)];
 
 const DAYS = /\b(?:within|no later than|not later than)\s+((?:\w+\s+)?\(?\d{1,3}\)?\s+(?:calendar\s+)?days?)\b/i;
 /** "of your first registering to use the Services", when it is short enough to say whole. */
@@ -42,7 +42,7 @@ export function deadlineOf(text: string): string | null {
 
 const RULES: Record<ExceptionKind, Rule[]> = {
   condition: [
-    [DAYS, (match) => `You must opt out ${deadlineOf(match[0])}${/writing|written/i.test(match.input ?? '') ? ', in writing' : ''}.`],
+    [DAYS, (_match, text) => `You must opt out ${deadlineOf(text)}${/writing|written/i.test(text) ? ', in writing' : ''}.`],
     [/\bmay not opt out of only\b|\bopt out of only\b/i, 'You cannot opt out of only part of it.'],
     [/\bon behalf of (?:other|another)|\beach (?:account holder|person|individual)\b/i, 'Each person must opt out for themselves.'],
     [/\b(?:browser|device)\b/i, 'It only applies to the browser or device where you set it.'],
@@ -64,7 +64,7 @@ const RULES: Record<ExceptionKind, Rule[]> = {
   continues: [
     [/\bflagged\b|\bsafety review\b|\bmoderation\b|\bpolicy review\b/i, 'Content flagged for a safety or policy review is still used.'],
     [/\bfeedback\b|\breported\b/i, 'What you send them as feedback or report to them is still used.'],
-    [/\bwithin\s+\(?\d|\bdays?\b/i, (match) => `You must act in time: ${deadlineOf(match.input ?? '') ?? 'the text sets a deadline'}.`],
+    [/\bwithin\s+\(?\d|\bdays?\b/i, (_match, text) => `You must act in time: ${deadlineOf(text) ?? 'the text sets a deadline'}.`],
     [/\bmicrophone\b|\blistening\b/i, 'Some apps may still listen to the microphone.'],
     [/\bfree (?:subscription|plan|tier)\b/i, 'On some plans (such as free ones) you cannot opt out.'],
     [/\bsecurity\b|\bfraud\b|\bauthenticat/i, 'They still use it where needed for security.'],
@@ -83,7 +83,8 @@ export function exceptionSentence(exception: ExceptionInput): string {
   const words = `${exception.cue} ${exception.text}`;
   for (const [pattern, sentence] of RULES[exception.kind]) {
     const match = words.match(pattern);
-    if (match) return typeof sentence === 'string' ? sentence : sentence(match);
+    // The deadline is read from the exception's own words (the cue can end mid-phrase: "no later than 30").
+    if (match) return typeof sentence === 'string' ? sentence : sentence(match, DAYS.test(exception.text) ? exception.text : words);
   }
   return KIND_SENTENCES[exception.kind];
 }

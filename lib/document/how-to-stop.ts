@@ -13,7 +13,8 @@ type Offer = Pick<ExportedClause, 'text' | 'optOut' | 'exceptions'>;
 const URL = /\bhttps?:\/\/[^\s<>"'’)\]]+[^\s<>"'’)\].,;:]/gi;
 const EMAIL = /\b[\w.+-]+\s?@\s?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b/gi;
 /** "Settings > Privacy > Help improve Claude", "Settings → Data controls" */
-const SETTINGS_PATH = /\b[A-Z][\w&' -]{1,30}(?:\s*(?:>|→|›|»)\s*[A-Z][\w&' -]{1,40}){1,4}/g;
+const SEGMENT = "[A-Z][\\w&'-]*(?:\\s(?!(?:to|and|or|for|in|on|then|if|when|where|you|it|the)\\b)[\\w&'-]+){0,4}";
+const SETTINGS_PATH = new RegExp(`\\b[A-Z][\\w&'-]*(?:\\s[A-Z][\\w&'-]*){0,2}(?:\\s*(?:>|→|›|»)\\s*${SEGMENT}){1,4}`, 'g');
 /** "in your privacy settings", "in the Gemini Apps Activity settings", "your ad settings" — the page's own words. */
 const NAMED_SETTINGS = /\b(?:your|the|our|their)\s+((?:(?!(?:in|your|the|our|or|and|of|through|to|for|on|these|this|such|any|other)\b)[\w-]+\s+){0,4}(?:settings|preferences|controls|dashboard))\b/gi;
 /** "mail your opt-out notice to this address: Snap Inc., Attn: …, CA 90405" */

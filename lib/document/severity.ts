@@ -2,7 +2,7 @@ import type { ExceptionKind } from '../engine/model/analysis';
 import type { ExportedClause, ProvisionMatch, Severity } from './schema';
 
 /**
- * Severity, by the one written rubric (lib/document/SEVERITY.md, docs/severity.md).
+ * Severity, by the one written rubric (docs/severity.md; in brief in lib/document/README.md).
  *
  * A clause's severity is its provision type's (the dataset's rubric: what the practice is), shown only when the
  * match is sure enough. A topic's concern is the highest of its clauses', one step lower when the page lets you stop
