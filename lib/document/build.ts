@@ -4,7 +4,6 @@ import { normalizedSha256, sha256Hex } from '../engine/text/hash';
 import { normalizeWhitespace } from '../engine/text/normalize';
 import { textFragmentLink, textQuoteSelector } from './selectors';
 import { summarize } from './summarize';
-import { exceptionSentence } from './exception-words';
 
 /** Analysed clauses → the export contract (lib/document/schema.ts), without provision matches (lib/knowledge/match/apply.ts). */
 export interface BuildInput {
@@ -43,18 +42,14 @@ export async function buildAnnotatedDocument(input: BuildInput): Promise<Annotat
         start: clause.optOut.start,
         end: clause.optOut.end,
       },
-      exceptions: clause.exceptions.map((exception) => {
-        const exceptionText = normalizeWhitespace(text.slice(exception.start, exception.end));
-        return {
-          text: exceptionText,
-          start: exception.start,
-          end: exception.end,
-          // One sentence worded by the exception's kind (exception-words.ts), never the policy's sentence cut short.
-          plain: exceptionSentence({ text: exceptionText, cue: exception.cue, kind: exception.kind }),
-          cue: exception.cue,
-          kind: exception.kind,
-        };
-      }),
+      exceptions: clause.exceptions.map((exception) => ({
+        text: normalizeWhitespace(text.slice(exception.start, exception.end)),
+        start: exception.start,
+        end: exception.end,
+        plain: exception.plain,
+        cue: exception.cue,
+        kind: exception.kind,
+      })),
       provision: null,
       selector,
       position: { type: 'TextPositionSelector', start: clause.start, end: clause.end },
