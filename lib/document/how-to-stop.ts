@@ -20,6 +20,9 @@ const NAMED_SETTINGS = /\b(?:your|the|our|their)\s+((?:(?!(?:in|your|the|our|or|
 /** "mail your opt-out notice to this address: Snap Inc., Attn: …, CA 90405" */
 const POSTAL = /\b(?:mail|send|write)\b[^.:]{0,60}?\b(?:to|at)\s+(?:this|the following)\s+address:?\s+(.{8,160}?)(?=,?\s+or\s+|\.\s|\.$|;|$)/i;
 
+/** The sentence puts the deadline on the reader. */
+const READER_MUST_ACT = /\byou (?:must|need to|have to|may only)\b|\bmust be (?:sent|received|postmarked|submitted)\b|\bto opt out\b|\bopt-out notice\b/i;
+
 const MECHANISM_WORDS: Record<NonNullable<ExportedClause['optOut']>['mechanism'], string> = {
   settings: 'In the settings',
   link: 'Through a link on the page',
@@ -66,7 +69,8 @@ export function concreteWays(offer: Offer): string[] {
   lines.push(...emails.slice(0, 2).map((email) => `Email: ${email}`));
   if (postal) lines.push(`Mail: ${clean(postal)}`);
   for (const source of [text, ...offer.exceptions.filter((exception) => exception.kind === 'condition').map((exception) => exception.text)]) {
-    const deadline = deadlineOf(source);
+    // Only a deadline the reader must meet ("you must notify … within 30 days"), not the company's time to respond.
+    const deadline = READER_MUST_ACT.test(source) ? deadlineOf(source) : null;
     if (deadline) {
       lines.push(`Deadline: ${deadline}${/\bwriting\b|\bwritten\b/i.test(source) ? ', in writing' : ''}`);
       break;

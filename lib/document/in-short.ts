@@ -58,7 +58,9 @@ function cardLines(topic: InShortTopic): number {
 }
 
 function shownAs(topic: TopicSummary, maxHow: number, maxStill: number): InShortTopic {
-  const how = topic.how.slice(0, maxHow);
+  // A deadline is never hidden: missing it loses the opt-out.
+  const deadline = topic.how.filter((line) => line.startsWith('Deadline:'));
+  const how = [...topic.how.filter((line) => !line.startsWith('Deadline:')).slice(0, maxHow), ...deadline];
   const exceptions = topic.exceptions.slice(0, maxStill);
   return { topic, how, exceptions, hidden: topic.how.length - how.length + topic.exceptions.length - exceptions.length };
 }
