@@ -131,7 +131,7 @@ function DoneView({
         <NothingFoundView />
       ) : (
         <>
-          <Summary doc={doc} />
+          <Summary doc={doc} onJump={onJump} />
           {listReady ? <ClauseList doc={doc} onJump={onJump} /> : <p class="muted">Loading the clauses…</p>}
         </>
       )}

@@ -2,6 +2,9 @@ import { useState } from 'preact/hooks';
 import type { AnnotatedDocument, ExportedClause } from '../../lib/document/schema';
 import { TOPICS, type Topic } from '../../lib/engine/model/topics';
 import { WarningIcon } from './Icons';
+import { QuotedLine } from './QuotedLine';
+import { exceptionSentence } from '../../lib/document/exception-words';
+import { plural } from '../../lib/engine/text/format';
 import { ProvisionDetails } from './ProvisionDetails';
 import { LABEL_WORDS, optOutWords, shorten, topicName } from './words';
 
@@ -57,11 +60,14 @@ function ClauseItem({
         <div class="still still-small">
           <p class="still-label">
             <WarningIcon />
-            <span>Still happens after you opt out:</span>
+            <span>Limits of this opt-out:</span>
           </p>
           <ul class="still-list">
             {clause.exceptions.map((exception, i) => (
-              <li key={i}>{exception.plain}</li>
+              <li key={i} class={`kind-${exception.kind}`}>
+                {/* Worded again from the exception itself: an analysis stored before the wording changed reads the same. */}
+                <QuotedLine plain={exceptionSentence(exception)} quote={exception.text} clauseId={clause.id} />
+              </li>
             ))}
           </ul>
         </div>
@@ -115,9 +121,14 @@ export function ClauseList({
     setJump({ index, ok });
   }
 
+  const { summary } = doc;
   return (
     <section class="clauses" aria-labelledby="clauses-title">
-      <h2 id="clauses-title">The clauses</h2>
+    <details class="clauses-details">
+      <summary>
+        <h2 id="clauses-title" class="details-heading">{`All ${plural(summary.clauseCount, 'clause', 'clauses')}`}</h2>
+        <span class="muted small">{` ${plural(summary.optOutCount, 'opt-out', 'opt-outs')}, ${plural(summary.exceptionCount, 'exception', 'exceptions')}`}</span>
+      </summary>
       {groups.map((group) => (
         <section key={group.topic} class="clause-group" aria-labelledby={`group-${group.topic}`}>
           <h3 id={`group-${group.topic}`}>
@@ -137,6 +148,7 @@ export function ClauseList({
           </ol>
         </section>
       ))}
+    </details>
     </section>
   );
 }

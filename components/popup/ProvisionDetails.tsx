@@ -2,6 +2,7 @@ import { partsOfOps, WordDiff } from '../WordDiff';
 import type { LawNamed, ProvisionMatch } from '../../lib/document/schema';
 import { SeverityBadge } from './Summary';
 import { matchWords } from './words';
+import { shownSeverity } from '../../lib/document/severity';
 
 /**
  * What the dataset says about a clause's provision: its title and severity, how it matched (same as recorded,
@@ -82,11 +83,17 @@ export function ProvisionDetails({ provision, lawsNamed = [] }: { provision: Pro
   const hasMore = Boolean(explanation || impact) || regulations.length > 0 || actions.length > 0 || others.length > 0
     || complaints.length > 0 || lawsNamed.length > 0;
   const sure = provision.match === 'type' ? ` (${Math.round(provision.similarity * 100)}% sure)` : '';
+  // A weak type match is a guess: no severity badge on a guess (lib/document/severity.ts, MIN_TYPE_SIMILARITY).
+  const severity = shownSeverity(provision);
   return (
     <div class="provision-details">
       <p class="provision">
         <span class="provision-title">{provision.title}</span>
-        {provision.severity === null ? <span class="severity severity-promise">Promise</span> : <SeverityBadge severity={provision.severity} />}
+        {provision.severity === null || provision.polarity === 'promise' ? (
+          <span class="severity severity-promise">Promise</span>
+        ) : severity ? (
+          <SeverityBadge severity={severity} />
+        ) : null}
         <span class="provision-match">{`${matchWords(provision)}${sure}`}</span>
       </p>
       {provision.match === 'changed' && provision.diff && provision.diff.length > 0 && (

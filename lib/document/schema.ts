@@ -4,9 +4,12 @@ import { DEFAULT_REGIMES, MECHANISMS, TOPICS } from '../engine/model/topics';
 
 /**
  * Version of this contract. 2: exceptions carry their `kind`, promises are clauses labelled "promise", provision
- * matches carry `polarity` and no severity for a promise. Stored analyses of version 1 are upgraded on read.
+ * matches carry `polarity` and no severity for a promise. 3: the summary words each exception by its kind with its
+ * quote (`topics[].exceptions`), says how to stop it concretely, grades the document by the severity rubric
+ * (`severityReason`) and lists promises once (`promises`). Stored analyses of older versions are upgraded on read
+ * (the summary is derived from the clauses alone, so it is computed again).
  */
-export const EXPORT_SCHEMA_VERSION = 2;
+export const EXPORT_SCHEMA_VERSION = 3;
 
 /**
  * The export contract: the popup's JSON export and the CLI print exactly this shape.
@@ -126,15 +129,30 @@ export const ClauseSchema = z.object({
 });
 export type ExportedClause = z.infer<typeof ClauseSchema>;
 
+const QuotedLineSchema = z.object({
+  plain: z.string().min(1).describe('one short sentence in plain words, generated from the analysis'),
+  quote: z.string().min(1).describe('the page\'s own words it was generated from'),
+  clauseId: z.string().describe('the clause the quote is in'),
+});
+
+export const SummaryExceptionSchema = QuotedLineSchema.extend({
+  kind: z.enum(EXCEPTION_KINDS),
+});
+
+export const SummaryPromiseSchema = QuotedLineSchema.extend({
+  topic: z.enum(TOPICS),
+});
+
 export const TopicSummarySchema = z.object({
   topic: z.enum(TOPICS),
-  headline: z.string().describe('plain words: "Used for training AI models on your content unless you opt out"'),
+  headline: z.string().describe('plain words: "Training AI models on your content: happens unless you opt out."'),
   default: z.enum(DEFAULT_REGIMES),
   canOptOut: z.boolean(),
-  how: z.array(z.string()).describe('how to opt out, in plain words, with the target when known'),
-  stillAfterOptOut: z.array(z.string()).describe('what still happens after you opt out, one line per exception'),
-  promises: z.array(z.string()).describe('what the page promises the company does not do on this topic, quoted'),
-  severity: SeveritySchema.nullable(),
+  how: z.array(z.string()).describe('how to opt out: concrete lines quoted from the page (settings path, link, email or postal address, deadline), else the mechanism in general words'),
+  stillAfterOptOut: z.array(z.string()).describe('what still happens after you opt out: one sentence per exception, worded by its kind, each once (the `plain` of `exceptions`)'),
+  exceptions: z.array(SummaryExceptionSchema).describe('the exceptions behind `stillAfterOptOut`, each with its kind and quote'),
+  promises: z.array(z.string()).describe('what the page promises the company does not do on this topic, in a few plain words (see the summary\'s `promises` for the quotes)'),
+  severity: SeveritySchema.nullable().describe('the topic\'s concern by the severity rubric (docs/severity.md); null when no clause matched a provision closely enough'),
   clauseIds: z.array(z.string()),
 });
 
@@ -143,7 +161,9 @@ export const SummarySchema = z.object({
   clauseCount: z.number().int().nonnegative(),
   optOutCount: z.number().int().nonnegative(),
   exceptionCount: z.number().int().nonnegative(),
-  severity: SeveritySchema.nullable(),
+  severity: SeveritySchema.nullable().describe('the overall grade by the severity rubric (docs/severity.md)'),
+  severityReason: z.string().describe('which line of the rubric decided the overall grade'),
+  promises: z.array(SummaryPromiseSchema).describe('the page\'s promises, each once, in plain words with the quote'),
   topics: z.array(TopicSummarySchema),
 });
 export type Summary = z.infer<typeof SummarySchema>;

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../components/popup/App';
 import type { PopupApi } from '../../components/popup/api';
 import { exportFileName, toJsonExport } from '../../lib/export/json';
-import { AnnotatedDocumentSchema, type AnnotatedDocument, type ExportedClause } from '../../lib/document/schema';
+import { AnnotatedDocumentSchema, EXPORT_SCHEMA_VERSION, type AnnotatedDocument, type ExportedClause } from '../../lib/document/schema';
+import { summarize } from '../../lib/document/summarize';
 import type { TabState } from '../../lib/extension/messages/tab-state';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -47,10 +48,9 @@ const EXC1 =
   'our policies, or advance AI safety research';
 const EXC2 = "(2) you've explicitly reported the materials to us (for example via our feedback mechanisms)";
 
-const HEADLINE = 'Your chats and coding sessions are used to train AI models unless you opt out';
-const HOW = 'In your account settings (Settings > Privacy > Help improve Claude)';
-const STILL_1 = 'Conversations flagged for a safety review are still used to train models';
-const STILL_2 = 'Material you reported to them, such as feedback, is still used to train models';
+const HEADLINE = 'Training AI models on your content: happens unless you opt out.';
+const STILL_1 = 'Content flagged for a safety or policy review is still used.';
+const STILL_2 = 'What you send them as feedback or report to them is still used.';
 
 function clause(id: string, text: string, rest: Partial<ExportedClause> & Pick<ExportedClause, 'topic' | 'labels'>): ExportedClause {
   const { start, end } = at(text);
@@ -119,7 +119,7 @@ const retentionClause = clause('c-5', RETENTION, {
 
 const DOC: AnnotatedDocument = {
   document: {
-    schemaVersion: 2,
+    schemaVersion: EXPORT_SCHEMA_VERSION,
     url: 'https://www.anthropic.com/legal/privacy',
     title: TITLE,
     sha256: sha256(DOC_TEXT),
@@ -129,43 +129,14 @@ const DOC: AnnotatedDocument = {
     dataset: { version: '1.4.0', recordedThrough: '2025-09-30' },
   },
   clauses: [trainingClause, retentionClause],
-  summary: {
-    looksLikePolicy: true,
-    clauseCount: 2,
-    optOutCount: 1,
-    exceptionCount: 2,
-    severity: 'high',
-    topics: [
-      {
-        topic: 'model-training',
-        headline: HEADLINE,
-        default: 'applies-unless-opt-out',
-        canOptOut: true,
-        how: [HOW],
-        stillAfterOptOut: [STILL_1, STILL_2],
-        promises: [],
-        severity: 'high',
-        clauseIds: ['c-3'],
-      },
-      {
-        topic: 'data-retention',
-        headline: 'Your chats are kept for up to 30 days after you delete them',
-        default: 'unknown',
-        canOptOut: false,
-        how: [],
-        stillAfterOptOut: [],
-        promises: [],
-        severity: 'medium',
-        clauseIds: ['c-5'],
-      },
-    ],
-  },
+  // The summary is derived from the clauses, as the pipeline derives it.
+  summary: summarize([trainingClause, retentionClause], true),
 };
 
 const EMPTY_DOC: AnnotatedDocument = {
   ...DOC,
   clauses: [],
-  summary: { looksLikePolicy: true, clauseCount: 0, optOutCount: 0, exceptionCount: 0, severity: null, topics: [] },
+  summary: summarize([], true),
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -191,7 +162,7 @@ afterEach(() => {
 });
 
 describe('popup: summary', () => {
-  it('leads with the topic headline, how to opt out and what still happens after opting out', async () => {
+  it('leads with the headline, how to opt out concretely and the limits of the opt-out, each with its quote', async () => {
     const api = mockApi(done(DOC));
     render(<App api={api} />);
 
@@ -199,20 +170,36 @@ describe('popup: summary', () => {
     expect(api.getTabState).toHaveBeenCalledWith(TAB_ID);
 
     const s = within(summary);
-    expect(s.getByRole('heading', { name: HEADLINE })).toBeTruthy();
-    expect(s.getAllByText('High concern').length).toBeGreaterThan(0);
-    expect(s.getByText('You can opt out:')).toBeTruthy();
-    expect(s.getByText(HOW)).toBeTruthy();
-    expect(s.getByText('Happens unless you opt out')).toBeTruthy();
+    expect(s.getByRole('heading', { name: /^Training AI models on your content: happens unless you opt out\. High concern$/ })).toBeTruthy();
+    // one topic of high concern that continues after the opt-out, one of medium concern: the rubric says medium
+    expect(summary.querySelector('.overall')!.textContent).toBe('Overall: Medium concern One topic of high concern: training AI models on your content.');
+    expect(s.getByText('How to opt out:')).toBeTruthy();
+    expect(s.getByText('Go to Settings > Privacy')).toBeTruthy();
 
-    const still = s.getByRole('group', { name: 'Still happens after you opt out:' });
-    const lines = within(still)
-      .getAllByRole('listitem')
-      .map((li) => li.textContent);
+    const still = s.getByRole('group', { name: 'Limits of this opt-out:' });
+    const lines = [...still.querySelectorAll('li summary')].map((line) => line.textContent);
     expect(lines).toEqual([STILL_1, STILL_2]);
+    // the page's own words are one click away, under each sentence
+    const quotes = [...still.querySelectorAll('li details blockquote')].map((quote) => quote.textContent);
+    expect(quotes).toEqual([EXC1, EXC2]);
 
-    // the topic without an opt-out says so in words
-    expect(s.getByText('No opt-out offered')).toBeTruthy();
+    // the topic with nothing to do takes one line, not a card
+    expect(s.getByText('Also mentioned, with no opt-out offered: keeping your data.')).toBeTruthy();
+    expect(s.queryByRole('heading', { name: /Keeping your data/ })).toBeNull();
+  });
+
+  it('opens a quote from the keyboard and jumps to its clause', async () => {
+    const api = mockApi(done(DOC));
+    render(<App api={api} />);
+    const summary = await screen.findByRole('region', { name: 'In short' });
+    const line = within(summary).getByText(STILL_1);
+    expect(line.tagName).toBe('SUMMARY');
+    const details = line.parentElement as HTMLDetailsElement;
+    expect(details.open).toBe(false);
+    line.click();
+    expect(details.open).toBe(true);
+    fireEvent.click(within(details).getByRole('button', { name: 'Show on page' }));
+    await waitFor(() => expect(api.jumpToClause).toHaveBeenCalledWith(TAB_ID, 'c-3'));
   });
 
   it('shows the page title and the dataset version and date in the header', async () => {
@@ -228,7 +215,7 @@ describe('popup: summary', () => {
     const doc: AnnotatedDocument = {
       ...DOC,
       document: { ...DOC.document, title: hostile },
-      summary: { ...DOC.summary, topics: [{ ...DOC.summary.topics[0]!, headline: hostile }] },
+      summary: { ...DOC.summary, topics: [{ ...DOC.summary.topics[0]!, headline: hostile }, ...DOC.summary.topics.slice(1)] },
     };
     const { container } = render(<App api={mockApi(done(doc))} />);
     expect((await screen.findAllByText(hostile)).length).toBe(2);
@@ -329,7 +316,9 @@ describe('popup: state views', () => {
 describe('popup: clauses', () => {
   it('groups clauses by topic with chips, provision match and the reasons', async () => {
     render(<App api={mockApi(done(DOC))} />);
-    const list = await screen.findByRole('region', { name: 'The clauses' });
+    const list = await screen.findByRole('region', { name: 'All 2 clauses' });
+    // collapsed under the summary, opened by its own summary line
+    expect(list.querySelector('details')!.open).toBe(false);
     const l = within(list);
     expect(l.getByRole('heading', { name: /Training AI models on your content/ })).toBeTruthy();
     expect(l.getByRole('heading', { name: /Keeping your data/ })).toBeTruthy();
@@ -348,7 +337,8 @@ describe('popup: clauses', () => {
   it('"Show on page" jumps to that clause', async () => {
     const api = mockApi(done(DOC));
     render(<App api={api} />);
-    const buttons = await screen.findAllByRole('button', { name: 'Show on page' });
+    const list = await screen.findByRole('region', { name: 'All 2 clauses' });
+    const buttons = [...list.querySelectorAll('.clause-actions button')] as HTMLButtonElement[];
     expect(buttons).toHaveLength(2);
     fireEvent.click(buttons[1]!);
     await waitFor(() => expect(api.jumpToClause).toHaveBeenCalledWith(TAB_ID, 'c-5'));
@@ -360,7 +350,8 @@ describe('popup: clauses', () => {
     const api = mockApi(done(DOC));
     api.jumpToClause.mockRejectedValue(new Error('Receiving end does not exist.'));
     render(<App api={api} />);
-    fireEvent.click((await screen.findAllByRole('button', { name: 'Show on page' }))[0]!);
+    const list = await screen.findByRole('region', { name: 'All 2 clauses' });
+    fireEvent.click(list.querySelector('.clause-actions button')!);
     expect(await screen.findByRole('alert')).toBeTruthy();
   });
 });

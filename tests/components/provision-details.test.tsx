@@ -157,6 +157,24 @@ describe('ProvisionDetails', () => {
     expect(container.querySelector('details')).toBeNull();
   });
 
+  it('gives a weak type match no severity badge: a guess is not graded', () => {
+    const provision: ProvisionMatch = {
+      id: 'arbitration-class-action-waiver',
+      title: 'Arbitration instead of court, and no class actions',
+      severity: 'high',
+      polarity: 'practice',
+      match: 'type',
+      similarity: 0.57,
+      knownClauseId: null,
+      platform: null,
+      recordedAt: null,
+    };
+    render(<ProvisionDetails provision={provision} />);
+    expect(screen.getByText('Arbitration instead of court, and no class actions')).toBeTruthy();
+    expect(screen.getByText(/57% sure/)).toBeTruthy();
+    expect(screen.queryByText('High concern')).toBeNull();
+  });
+
   it('renders markup in the data as text, never as HTML', () => {
     const provision: ProvisionMatch = {
       ...matcher.exactMatch(known, 'hash')!,

@@ -33,12 +33,12 @@ describe('Anthropic privacy policy: training opt-out', () => {
     expect(slice(text, offer!)).toMatch(/^We may use your Inputs.*feedback mechanisms\)\.$/);
   });
 
-  it('words each exception plainly, in the third person, without the enumerator', async () => {
+  it('words each exception in one short sentence by its kind, never the policy sentence cut short', async () => {
     const { text, clauses } = await trainingClauses('anthropic-privacy-policy.md');
     const offer = clauses.find((clause) => slice(text, clause).includes('unless you opt out through your account settings'))!;
     expect(offer.exceptions.map((exception) => exception.plain)).toEqual([
-      'They will use Inputs and Outputs for model improvement when your conversations are flagged for safety review to improve their ability to detect harmful content, enforce their policies, or advance AI safety research.',
-      "They will use Inputs and Outputs for model improvement when you've explicitly reported the materials to them (for example via their feedback mechanisms).",
+      'Content flagged for a safety or policy review is still used.',
+      'What you send them as feedback or report to them is still used.',
     ]);
     expect(offer.why[0]).toBe('Opt-out offer: “unless you opt out”');
   });

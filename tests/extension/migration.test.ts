@@ -8,12 +8,14 @@ import {
   SCHEMA_VERSIONS,
   upgradeAnalysisToV2,
   upgradeAnalysisToV3,
+  upgradeAnalysisToV4,
   type StoredAnalysis,
 } from '../../lib/extension/db/database';
 import { extractFromPlainText } from '../../lib/engine/extract/plain-text';
 import type { ExtractedText } from '../../lib/engine/model/analysis';
 import { annotate } from '../../lib/pipeline';
-import { AnnotatedDocumentSchema, type AnnotatedDocument } from '../../lib/document/schema';
+import { AnnotatedDocumentSchema, EXPORT_SCHEMA_VERSION, type AnnotatedDocument } from '../../lib/document/schema';
+import { summarize } from '../../lib/document/summarize';
 import { diffAsText } from '../../lib/document/history/compare';
 import { DocumentChangesSchema } from '../../lib/document/history/schema';
 import { loadSettings } from '../../lib/extension/settings/store';
@@ -118,7 +120,7 @@ describe('schema versions', () => {
   it('keeps v1 declared exactly as released, and versions in order ending at the current one', () => {
     expect(SCHEMA_VERSIONS[0]).toEqual({ version: 1, stores: V1_STORES });
     expect(SCHEMA_VERSIONS.map((entry) => entry.version)).toEqual(SCHEMA_VERSIONS.map((_, i) => i + 1));
-    expect(CURRENT_VERSION).toBe(3);
+    expect(CURRENT_VERSION).toBe(4);
     // every version after the first brings an upgrade function (the pattern the next version follows)
     expect(SCHEMA_VERSIONS.slice(1).every((entry) => typeof entry.upgrade === 'function')).toBe(true);
   });
@@ -284,7 +286,7 @@ describe('upgrading a v2 database to v3 (export schema 2)', () => {
     const db = openCurrent(name);
     const [record] = await db.analyses.toArray();
     const parsed = AnnotatedDocumentSchema.parse(record!.document);
-    expect(parsed.document.schemaVersion).toBe(2);
+    expect(parsed.document.schemaVersion).toBe(EXPORT_SCHEMA_VERSION);
     const exceptions = parsed.clauses.flatMap((clause) => clause.exceptions);
     expect(exceptions.length).toBeGreaterThan(0);
     expect(exceptions.map((exception) => exception.kind)).toEqual(exceptions.map((exception) => kindOfOldException(exception.cue)));
@@ -303,6 +305,56 @@ describe('upgrading a v2 database to v3 (export schema 2)', () => {
     upgradeAnalysisToV3(record);
     const once = structuredClone(record);
     upgradeAnalysisToV3(record);
+    expect(record).toEqual(once);
+  });
+});
+
+/** A document as export schema 2 had it: the summary without quotes, rubric reason or promise list. */
+function schema2(document: AnnotatedDocument): unknown {
+  const old = structuredClone(document) as unknown as {
+    document: Record<string, unknown>;
+    clauses: Array<{ exceptions: Array<Record<string, unknown>> }>;
+    summary: Record<string, unknown> & { topics: Array<Record<string, unknown>> };
+  };
+  old.document.schemaVersion = 2;
+  for (const clause of old.clauses) for (const exception of clause.exceptions) exception.plain = 'They will use the text cut sho…';
+  delete old.summary.severityReason;
+  delete old.summary.promises;
+  old.summary.severity = 'high';
+  for (const topic of old.summary.topics) delete topic.exceptions;
+  return old;
+}
+
+/** Schema v3 exactly as released. */
+const V3_STORES = V2_STORES;
+
+describe('upgrading a v3 database to v4 (export schema 3)', () => {
+  it('summarises every stored analysis again from its clauses', async () => {
+    const name = uniqueName();
+    const v3 = new Dexie(name);
+    v3.version(1).stores(V1_STORES);
+    v3.version(2).stores(V2_STORES);
+    v3.version(3).stores(V3_STORES);
+    await v3.open();
+    const old = schema2(a1);
+    expect(AnnotatedDocumentSchema.safeParse(old).success).toBe(false);
+    await v3.table('analyses').add({ ...v1Record(a1, PAGE_A), document: old, changes: null });
+    v3.close();
+    const db = openCurrent(name);
+    const [record] = await db.analyses.toArray();
+    const parsed = AnnotatedDocumentSchema.parse(record!.document);
+    expect(parsed.document.schemaVersion).toBe(EXPORT_SCHEMA_VERSION);
+    expect(parsed.summary).toEqual(summarize(a1.clauses, a1.summary.looksLikePolicy));
+    const plains = parsed.clauses.flatMap((clause) => clause.exceptions.map((exception) => exception.plain));
+    expect(plains.length).toBeGreaterThan(0);
+    expect(plains.some((plain) => plain.endsWith('…'))).toBe(false);
+  });
+
+  it('is idempotent per record', () => {
+    const record = { ...v1Record(a1, PAGE_A), document: schema2(a1) } as StoredAnalysis;
+    upgradeAnalysisToV4(record);
+    const once = structuredClone(record);
+    upgradeAnalysisToV4(record);
     expect(record).toEqual(once);
   });
 });

@@ -1,5 +1,5 @@
 import type { ExceptionFinding, ExceptionKind } from '../model/analysis';
-import { exceptionLine } from './plain';
+import { exceptionSentence } from './plain';
 import type { Span } from '../segment/sentences';
 
 /**
@@ -16,8 +16,6 @@ interface ExceptionCue {
   standsAlone: boolean;
   /** the spec's kind this cue usually signals */
   kind: ExceptionKind;
-  /** how the plain line starts when the exception is the text after the cue ("Not covered: …") */
-  plainLead?: string;
 }
 
 const STOPPED = String.raw`(?:opt(?:s|ed)?[- ]?out|object(?:s|ed)?|unsubscribe(?:s|d)?|turn(?:s|ed)? (?:[\w-]+ )?off|switch(?:es|ed)? (?:[\w-]+ )?off|disable(?:s|d)?|withdr(?:aw|ew|awn|aws)|revoke(?:s|d)?|decline(?:s|d)?|choose|chose|do so|did so|have done so|make (?:this|that|such an?) (?:choice|election|request)|delete(?:s|d)?|limit(?:s|ed)?|exercise(?:s|d)? (?:this|that|these|your) (?:right|choice|option)s?)`;
@@ -112,7 +110,6 @@ const CUES: ExceptionCue[] = [
     kind: 'not-covered',
     pattern: /\b(?:except(?: for| as| where| when| that| in| to| if| with)?|other than|with the exception of|excluding|apart from|save for|aside from|but not)\b/gi,
     consequenceFollows: true,
-    plainLead: 'Not covered by the opt-out:',
     standsAlone: false,
   },
   {
@@ -120,7 +117,6 @@ const CUES: ExceptionCue[] = [
     kind: 'continues',
     pattern: /\bunless (?!you\b|users?\b|otherwise (?:agreed|stated|noted)\b)/gi,
     consequenceFollows: true,
-    plainLead: 'It can go on anyway if',
     standsAlone: false,
   },
   {
@@ -128,7 +124,6 @@ const CUES: ExceptionCue[] = [
     kind: 'continues',
     pattern: /\b(?:regardless of|notwithstanding|irrespective of)\b/gi,
     consequenceFollows: true,
-    plainLead: 'It goes on regardless of',
     standsAlone: false,
   },
   {
@@ -213,21 +208,16 @@ function findInRegion(text: string, from: number, to: number, items: Span[], fol
       const cases: Array<Span & { leadEnd?: number }> = inlineItems.length >= 2 ? inlineItems : listItems;
       const cueText = match[0].trim();
       if (cases.length >= 2 || (cases.length === 1 && listItems.length === 1)) {
-        const leadIn = text.slice(bodyStart, cases[0]!.leadEnd ?? cases[0]!.start);
         for (const item of cases) {
-          const plain = exceptionLine(withLead(cue, leadIn), text.slice(item.start, item.end));
+          const plain = exceptionSentence({ text: text.slice(item.start, item.end), cue: cueText, kind: cue.kind });
           out.push({ start: item.start, end: item.end, cue: cueText, plain, kind: cue.kind });
         }
       } else if (sentenceEnd > bodyStart) {
         const end = trimEnd(text, bodyStart, sentenceEnd);
-        out.push({ start: bodyStart, end, cue: cueText, plain: exceptionLine(withLead(cue, text.slice(bodyStart, end)), null), kind: cue.kind });
+        out.push({ start: bodyStart, end, cue: cueText, plain: exceptionSentence({ text: text.slice(bodyStart, end), cue: cueText, kind: cue.kind }), kind: cue.kind });
       }
     }
   }
-}
-
-function withLead(cue: ExceptionCue, body: string): string {
-  return cue.plainLead === undefined ? body : `${cue.plainLead} ${body}`;
 }
 
 /** Inline enumerated cases "(i) …, or (ii) …" between from and to: at least two, numbered in sequence. */

@@ -2,7 +2,7 @@ import type { AnalyzeInput } from '../analyze';
 import { findExceptions } from '../classify/exceptions';
 import { detectMechanism, type LinkInClause } from '../classify/mechanism';
 import { defaultRegime, findOptOutCue } from '../classify/opt-out';
-import { exceptionLine } from '../classify/plain';
+import { exceptionSentence } from '../classify/plain';
 import { detectTopic } from '../classify/topic';
 import type { AnalyzedClause, ExceptionFinding } from '../model/analysis';
 import { exceptionReason, howReason, offerReason, promiseReason } from '../reasons';
@@ -122,13 +122,10 @@ function offerClause(input: AnalyzeInput, units: Unit[], rules: RuleIndex, findi
 function exceptionFinding(text: string, finding: Finding, rules: RuleIndex): ExceptionFinding {
   const rule = rules.exceptions[firstOverlappingAny(rules.exceptions, finding)];
   const spanText = text.slice(finding.start, finding.end);
-  return {
-    start: finding.start,
-    end: finding.end,
-    kind: finding.kind ?? 'continues',
-    cue: rule?.cue ?? spanText.replace(/\s+/g, ' ').slice(0, 60).trim(),
-    plain: rule?.plain ?? exceptionLine(spanText, null),
-  };
+  const kind = finding.kind ?? 'continues';
+  const cue = rule?.cue ?? spanText.replace(/\s+/g, ' ').slice(0, 60).trim();
+  // Worded by the kind this finding carries (the rule's sentence may be for another kind).
+  return { start: finding.start, end: finding.end, kind, cue, plain: exceptionSentence({ text: spanText, cue, kind }) };
 }
 
 function promiseClause(input: AnalyzeInput, unit: Unit, ruleClauses: AnalyzedClause[]): Omit<AnalyzedClause, 'index'> {

@@ -5,6 +5,8 @@ import type { TabState } from '../messages/tab-state';
 import type { DocumentChanges } from '../../document/history/schema';
 import { compareAnalyses } from '../../document/history/compare';
 import { pageAddress } from '../../document/history/entry';
+import { summarize } from '../../document/summarize';
+import { exceptionSentence } from '../../document/exception-words';
 
 /**
  * The extension's database. Every schema version stays listed in SCHEMA_VERSIONS with its upgrade function (Dexie
@@ -97,6 +99,21 @@ export function upgradeAnalysisToV3(record: StoredAnalysis): void {
 }
 
 /**
+ * v3 → v4, one record: the stored document is brought to export schema 3. The summary is derived from the clauses
+ * alone, so it is computed again (exceptions worded by kind with their quotes, how to stop it, the severity rubric,
+ * promises once), and each exception's plain sentence is worded again the same way.
+ */
+export function upgradeAnalysisToV4(record: StoredAnalysis): void {
+  const doc = record.document as AnnotatedDocument | undefined;
+  if (doc === undefined || doc === null || !Array.isArray(doc.clauses)) return;
+  if (doc.document) doc.document.schemaVersion = EXPORT_SCHEMA_VERSION;
+  for (const clause of doc.clauses) {
+    for (const exception of clause.exceptions ?? []) exception.plain = exceptionSentence(exception);
+  }
+  doc.summary = summarize(doc.clauses, doc.summary?.looksLikePolicy ?? true);
+}
+
+/**
  * Every version, oldest first. Never edit a released entry: add the next version at the end with the tables it
  * changes and an upgrade function (a pure per-record function like upgradeAnalysisToV2, tested on a database written
  * by the version before — see tests/db/migration.test.ts).
@@ -129,6 +146,12 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
     // No new tables or indexes: the stored documents move to export schema 2.
     stores: {},
     upgrade: (tx) => tx.table<StoredAnalysis, number>('analyses').toCollection().modify((record) => upgradeAnalysisToV3(record)),
+  },
+  {
+    version: 4,
+    // No new tables or indexes: the stored documents move to export schema 3 (the summary computed again).
+    stores: {},
+    upgrade: (tx) => tx.table<StoredAnalysis, number>('analyses').toCollection().modify((record) => upgradeAnalysisToV4(record)),
   },
 ];
 
