@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import { annotateFile, annotateText } from './annotate';
 import { useSha256Implementation } from '../../engine/text/hash';
-import { InputError } from './load-document';
+import { InputError } from './input-error';
 import { renderExport, type ExportFormatId } from '../../export';
 
 /**
