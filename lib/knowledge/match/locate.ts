@@ -40,12 +40,29 @@ export function foldWhitespace(text: string): { folded: string; offsets: number[
   return { folded: parts.join(''), offsets };
 }
 
-/** Each recorded clause's text as the fold gives it, computed once per clause (the dataset is read many times). */
-const needles = new WeakMap<KnownClause, string>();
-function needleOf(clause: KnownClause): string {
+/**
+ * Each recorded clause's text as the fold gives it, and an anchor: its longest word that has a non-word character on
+ * both sides inside the text. Wherever the text occurs, that word occurs as a whole word, so a page without the word
+ * cannot hold the clause and is not searched for it. Worked out once per clause (the dataset is read many times).
+ */
+interface Needle {
+  text: string;
+  anchor: string | null;
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
+const needles = new WeakMap<KnownClause, Needle>();
+
+function needleOf(clause: KnownClause): Needle {
   let needle = needles.get(clause);
   if (needle === undefined) {
-    needle = normalizeWhitespace(clause.text);
+    const text = normalizeWhitespace(clause.text);
+    let anchor: string | null = null;
+    for (const word of text.matchAll(WORD)) {
+      const inside = word.index > 0 && word.index + word[0].length < text.length;
+      if (inside && word[0].length > (anchor?.length ?? 0)) anchor = word[0];
+    }
+    needle = { text, anchor };
     needles.set(clause, needle);
   }
   return needle;
@@ -55,13 +72,18 @@ export function locateKnownClauses(text: string, known: readonly KnownClause[]):
   // NFC first where it keeps the length, so offsets still index the original; otherwise as it is.
   const nfc = text.normalize('NFC');
   const { folded, offsets } = foldWhitespace(nfc.length === text.length ? nfc : text);
+  let words: Set<string> | null = null;
   const found: LocatedClause[] = [];
   for (const clause of known) {
     const needle = needleOf(clause);
-    if (needle.length === 0) continue;
-    const at = folded.indexOf(needle);
+    if (needle.text.length === 0 || needle.text.length > folded.length) continue;
+    if (needle.anchor !== null) {
+      words ??= new Set(folded.match(WORD));
+      if (!words.has(needle.anchor)) continue;
+    }
+    const at = folded.indexOf(needle.text);
     if (at < 0) continue;
-    found.push({ known: clause, start: offsets[at]!, end: offsets[at + needle.length - 1]! + 1 });
+    found.push({ known: clause, start: offsets[at]!, end: offsets[at + needle.text.length - 1]! + 1 });
   }
   return found;
 }
