@@ -2,6 +2,7 @@ import type { AnnotatedDocument, ExportedClause } from '../../document/schema';
 import { textFragmentLink, textQuoteSelector } from '../../document/selectors';
 import { summarize } from '../../document/summarize';
 import type { ProvisionMatcher } from './matcher';
+import type { KnownClause } from '../dataset/schema';
 import { locateKnownClauses } from './locate';
 import { negatesAPractice } from '../../engine/learned/features';
 
@@ -45,7 +46,9 @@ function withLocatedClauses(clauses: ExportedClause[], pageText: string, url: st
     clauses.filter((clause) => clause.provision?.match === 'exact').map((clause) => clause.provision!.knownClauseId),
   );
   const added: ExportedClause[] = [];
-  for (const found of locateKnownClauses(pageText, matcher.known.map((entry) => entry.clause).filter((known) => !matched.has(known.id)))) {
+  const unmatched: KnownClause[] = [];
+  for (const entry of matcher.known) if (!matched.has(entry.clause.id)) unmatched.push(entry.clause);
+  for (const found of locateKnownClauses(pageText, unmatched)) {
     const provision = matcher.exactMatch(found.known, 'located');
     const type = matcher.type(found.known.provisionType);
     if (provision === null || type === undefined) continue;

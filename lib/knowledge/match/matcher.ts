@@ -49,6 +49,8 @@ const RARE_SHARE = 0.08;
 export type ExactVia = 'hash' | 'contains' | 'inside' | 'part' | 'located';
 
 interface Indexed {
+  /** position in the dataset */
+  at: number;
   clause: KnownClause;
   /** whitespace-normalized text */
   text: string;
@@ -71,6 +73,8 @@ interface Prepared {
 export class ProvisionMatcher {
   private readonly byHash = new Map<string, Indexed>();
   private readonly byWord = new Map<string, Indexed[]>();
+  /** every word → the recorded clauses (positions) holding it, to count shared words without comparing word sets */
+  private readonly holders = new Map<string, number[]>();
   private readonly types = new Map<string, ProvisionType>();
   private readonly clausesOfType = new Map<string, KnownClause[]>();
   private readonly scorer: TypeScorer;
@@ -81,14 +85,21 @@ export class ProvisionMatcher {
     for (const clause of dataset.clauses) {
       this.clausesOfType.set(clause.provisionType, [...(this.clausesOfType.get(clause.provisionType) ?? []), clause]);
     }
-    const known = dataset.clauses.map((clause): Indexed => {
+    const known = dataset.clauses.map((clause, at): Indexed => {
       const text = normalizeWhitespace(clause.text);
       const words = wordsOf(text);
-      return { clause, text, words: new Set(words), wordCount: words.length };
+      return { at, clause, text, words: new Set(words), wordCount: words.length };
     });
     this.known = known;
     const df = new Map<string, number>();
-    for (const entry of known) for (const word of entry.words) df.set(word, (df.get(word) ?? 0) + 1);
+    for (const entry of known) {
+      for (const word of entry.words) {
+        df.set(word, (df.get(word) ?? 0) + 1);
+        const holders = this.holders.get(word);
+        if (holders) holders.push(entry.at);
+        else this.holders.set(word, [entry.at]);
+      }
+    }
     const rareBelow = Math.max(3, Math.floor(known.length * RARE_SHARE));
     for (const entry of known) {
       this.byHash.set(entry.clause.sha256, entry);
@@ -193,15 +204,11 @@ export class ProvisionMatcher {
   }
 
   private closestKnownOf({ normalized, words, candidates }: Prepared): { clause: KnownClause; similarity: number; coverage: number; diff: DiffOp[] } | null {
-    const set = new Set(words);
     // Rank by the share of the recorded clause's words the clause has (cheap); diff only the two best. A changed
     // clause keeps at least CHANGED_COVERAGE of the recorded words, so fewer shared words cannot make one.
+    const shared = candidates.size === 0 ? null : this.sharedWords(words);
     const ranked = [...candidates]
-      .map((candidate) => {
-        let shared = 0;
-        for (const word of candidate.words) if (set.has(word)) shared++;
-        return { candidate, kept: shared / (candidate.words.size || 1) };
-      })
+      .map((candidate) => ({ candidate, kept: shared![candidate.at]! / (candidate.words.size || 1) }))
       .filter((entry) => entry.kept >= CHANGED_COVERAGE)
       .sort((a, b) => b.kept - a.kept)
       .slice(0, 2);
@@ -223,6 +230,16 @@ export class ProvisionMatcher {
   /** An exact match for a recorded clause, as `apply` reports one it verified itself. */
   exactMatch(known: KnownClause, via: ExactVia): ProvisionMatch | null {
     return this.fromKnown(known, 'exact', 1, { via });
+  }
+
+  /** For each recorded clause, how many of its distinct words the text's words include. */
+  private sharedWords(words: readonly string[]): Uint16Array {
+    const shared = new Uint16Array(this.known.length);
+    for (const word of new Set(words)) {
+      const holders = this.holders.get(word);
+      if (holders !== undefined) for (const at of holders) shared[at]!++;
+    }
+    return shared;
   }
 
   private candidates(words: readonly string[]): Set<Indexed> {
