@@ -144,7 +144,7 @@ export class TypeScorer {
           seen[index] = 1;
           touched.push(index);
         }
-        dots[index] += weight * list.weights[k]!;
+        dots[index]! += weight * list.weights[k]!;
       }
     }
     for (const index of touched) {
