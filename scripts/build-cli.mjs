@@ -2,7 +2,7 @@
 // `npm run annotate` starts without compiling TypeScript at run time. `node scripts/build-cli.mjs` builds;
 // `ensureCliBuilt()` rebuilds only when a source the bundle was made from is newer than it (or is gone).
 // esbuild comes with the toolchain (tsx and vite depend on it); it is not a direct dependency.
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -12,6 +12,8 @@ const INPUTS = join(CLI_DIR, 'inputs.json');
 
 export async function buildCli(outdir = CLI_DIR) {
   const { build } = await import('esbuild');
+  // Chunk names carry content hashes: without a clean folder every build would leave the last one's chunks behind.
+  rmSync(outdir, { recursive: true, force: true });
   const result = await build({
     entryPoints: { main: join(ROOT, 'lib/node/cli/main.ts'), worker: join(ROOT, 'lib/node/cli/worker.ts') },
     outdir,

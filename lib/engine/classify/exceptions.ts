@@ -16,6 +16,11 @@ interface ExceptionCue {
   standsAlone: boolean;
   /** the spec's kind this cue usually signals */
   kind: ExceptionKind;
+  /**
+   * Words every match contains: a text without them is not searched with the (costly) pattern. Only for patterns
+   * whose every alternative holds one of these words literally.
+   */
+  gate?: RegExp;
 }
 
 const STOPPED = String.raw`(?:opt(?:s|ed)?[- ]?out|object(?:s|ed)?|unsubscribe(?:s|d)?|turn(?:s|ed)? (?:[\w-]+ )?off|switch(?:es|ed)? (?:[\w-]+ )?off|disable(?:s|d)?|withdr(?:aw|ew|awn|aws)|revoke(?:s|d)?|decline(?:s|d)?|choose|chose|do so|did so|have done so|make (?:this|that|such an?) (?:choice|election|request)|delete(?:s|d)?|limit(?:s|ed)?|exercise(?:s|d)? (?:this|that|these|your) (?:right|choice|option)s?)`;
@@ -39,6 +44,7 @@ const CUES: ExceptionCue[] = [
     name: 'will still',
     kind: 'continues',
     pattern: /\b(?:we|you|they|it|this|[A-Z][\w]+)(?: [\w-]+){0,3}?(?: (?:may|will|might|would|can|could|shall|must|do|does)|['’]ll)(?: nevertheless| nonetheless| however| also)?,? (?:still|continue to|remain able to)\b|\b(?:still|continue to) (?:collect|receive|process|use|share|send|show|display|see|get|retain|store|keep|track)\b/gi,
+    gate: /still|continue to|remain able to/i,
     consequenceFollows: false,
     standsAlone: true,
   },
@@ -46,6 +52,7 @@ const CUES: ExceptionCue[] = [
     name: 'does not apply',
     kind: 'not-covered',
     pattern: /\b(?:(?:this|that|these|such|the|your|any|an?|it|opting out|unsubscribing|withdrawing(?: your)? consent|withdrawal(?: of consent)?)(?: [\w-]+){0,4}? (?:does not|doesn['’]t|will not|won['’]t|do not|don['’]t|shall not|may not|would not) (?:apply to|affect|stop|prevent|cover|control|extend to|include|remove|opt you out|mean that|end|halt|impact|change|(?:be )?opt(?:ing)?(?: you)? out of)|(?:will|shall|does|do|is|are) not (?:be )?affected|\byou (?:will|would|are) not (?:be )?opting out of)\b/gi,
+    gate: /not|n['’]t/i,
     consequenceFollows: false,
     standsAlone: true,
   },
@@ -60,6 +67,7 @@ const CUES: ExceptionCue[] = [
     name: 'we may not be able to honour it',
     kind: 'legal-override',
     pattern: /\b(?:we|they|[A-Z]\w+) (?:may not|might not|will not|cannot|can['’]t|are not able to|is not able to|may be unable to) (?:be able to )?(?:fulfil|fulfill|honou?r|comply with|stop|cease|accommodate|grant|delete)\b/gi,
+    gate: /not|n['’]t|unable/i,
     consequenceFollows: false,
     standsAlone: true,
   },
@@ -140,10 +148,13 @@ const REFERS_TO_OPT_OUT = /\b(?:opt(?:ing|s|ed)?[- ]?out|unsubscrib|this (?:sett
 
 const ENUMERATOR = /(?:^|[\s:;,])(\((?:[ivx]{1,4}|[a-h]|\d{1,2})\)|(?:[ivx]{1,4}|[a-h]|\d{1,2})\)(?=\s))/gi;
 
+const mayMatch = (cue: ExceptionCue, text: string): boolean => cue.gate === undefined || cue.gate.test(text);
+
 /** Where the first exception cue in the text starts, or -1. */
 export function firstExceptionCue(text: string): number {
   let first = -1;
   for (const cue of CUES) {
+    if (!mayMatch(cue, text)) continue;
     cue.pattern.lastIndex = 0;
     const match = cue.pattern.exec(text);
     if (match !== null && (first < 0 || match.index < first)) first = match.index;
@@ -155,6 +166,7 @@ export function firstExceptionCue(text: string): number {
 export function exceptionCueNames(text: string): string[] {
   const names: string[] = [];
   for (const cue of CUES) {
+    if (!mayMatch(cue, text)) continue;
     cue.pattern.lastIndex = 0;
     if (cue.pattern.test(text)) names.push(cue.name);
   }
@@ -197,6 +209,7 @@ function findInRegion(text: string, from: number, to: number, items: Span[], fol
   const region = text.slice(from, to);
   for (const cue of CUES) {
     if (follower && !cue.standsAlone && !REFERS_TO_OPT_OUT.test(region)) continue;
+    if (!mayMatch(cue, region)) continue;
     cue.pattern.lastIndex = 0;
     for (const match of region.matchAll(cue.pattern)) {
       const cueStart = from + match.index;

@@ -91,7 +91,27 @@ export function looksLikeHeading(text: string): boolean {
   return capitalised / words.length >= 0.6 && !/\b(?:you|we|your|our)\b/i.test(text);
 }
 
+/**
+ * The rule engine asks this of each clause and the learned stage of each sentence, mostly the same texts: the answers
+ * for the last few hundred texts are kept (a pure function of the text, so a kept answer is the answer).
+ */
+const RECENT = 512;
+const recent = new Map<string, OptOutCue | null>();
+
+const RECENT_MAX_LENGTH = 4000; // longer texts are asked once each anyway, and would only weigh on memory
+
 export function findOptOutCue(clauseText: string): OptOutCue | null {
+  if (clauseText.length > RECENT_MAX_LENGTH) return searchOptOutCue(clauseText);
+  let cue = recent.get(clauseText);
+  if (cue === undefined) {
+    cue = searchOptOutCue(clauseText);
+    if (recent.size >= RECENT) recent.delete(recent.keys().next().value!);
+    recent.set(clauseText, cue);
+  }
+  return cue === null ? null : { ...cue }; // a copy: callers may keep or change what they get
+}
+
+function searchOptOutCue(clauseText: string): OptOutCue | null {
   if (!ANY_CUE_WORD.test(clauseText) || looksLikeHeading(clauseText)) return null;
   // "You cannot opt out of …" is not an offer, but "… choices, but you cannot opt out of X" still holds one.
   const refusal = CANNOT_OPT_OUT.exec(clauseText);

@@ -66,12 +66,11 @@ export function unitEvidence(text: string, engine: { offer: boolean; exception: 
 const distanceBucket = (distance: number | null): string =>
   distance === null ? 'none' : distance <= 3 ? String(distance) : distance <= 6 ? '4-6' : 'far';
 
-/** Features of unit i, given every unit's evidence (for context). */
-export function unitFeatures(units: Unit[], evidence: UnitEvidence[], i: number): string[] {
+/** Features of unit i, given every unit's evidence (for context); `words`: its tokens, when already at hand. */
+export function unitFeatures(units: Unit[], evidence: UnitEvidence[], i: number, words: string[] = tokens(evidence[i]!.text)): string[] {
   const unit = units[i]!;
   const own = evidence[i]!;
   const features = new Set<string>(['bias']);
-  const words = tokens(own.text);
   for (const word of words) {
     features.add(`w:${word}`);
     // A crude stem ("withdraw", "withdrawn", "withdrawing" → "withdr") so inflections share evidence.
@@ -169,8 +168,9 @@ function conjunctionFeatures(words: string[], into: Map<string, number>, value: 
 /** Features of every unit of a document: each unit's own and context features, and the conjunctions of its words. */
 export function documentFeatures(units: Unit[], evidence: UnitEvidence[]): string[][] {
   return units.map((_, i) => {
-    const features = new Map<string, number>(unitFeatures(units, evidence, i).map((feature) => [feature, 1]));
-    conjunctionFeatures(tokens(evidence[i]!.text), features, 1);
+    const words = tokens(evidence[i]!.text); // once per unit: its own features and the conjunctions read the same
+    const features = new Map<string, number>(unitFeatures(units, evidence, i, words).map((feature) => [feature, 1]));
+    conjunctionFeatures(words, features, 1);
     return [...features.keys()];
   });
 }

@@ -35,8 +35,21 @@ export interface LearnedModel {
 }
 
 export function loadModel(file: unknown): LearnedModel {
-  const parsed = ModelFileSchema.parse(file);
-  return { thresholds: parsed.thresholds, weights: new Map(Object.entries(parsed.weights)) };
+  // The schema checks the file's envelope; its ten thousand weight rows are checked by a plain loop (the schema's
+  // own check of them was most of a worker's start-up). A row that fails goes through the schema for its message.
+  const { weights, ...envelope } = (typeof file === 'object' && file !== null ? file : {}) as { weights?: unknown };
+  if (!weightRowsAreValid(weights)) ModelFileSchema.parse(file);
+  const parsed = ModelFileSchema.parse({ ...envelope, weights: {} });
+  return { thresholds: parsed.thresholds, weights: new Map(Object.entries(weights as ModelFile['weights'])) };
+}
+
+function weightRowsAreValid(weights: unknown): boolean {
+  if (typeof weights !== 'object' || weights === null || Array.isArray(weights)) return false;
+  for (const row of Object.values(weights)) {
+    if (!Array.isArray(row) || row.length !== WIDTH) return false;
+    for (const weight of row) if (typeof weight !== 'number' || !Number.isFinite(weight)) return false;
+  }
+  return true;
 }
 
 export interface UnitScores {

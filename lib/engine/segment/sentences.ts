@@ -15,8 +15,39 @@ const STARTS_WITH_LATER_ITEM = /^(?:\((?:[2-9]|1\d|ii|iii|iv|v|vi|vii|viii|ix|x|
 const HAS_FIRST_ITEM = /(?:\((?:1|i|a)\)|(?:^|\s)(?:1|i|a)[.)]\s)/;
 const LINE_BREAKS = /[\r\n\u2028\u2029\u0085]/g;
 
+/**
+ * The rule engine and the learned stage both split every block of a page into sentences: the spans of the last two
+ * texts are kept, so each block is segmented once. Keyed by the text itself (a string's hash is computed once and
+ * kept with it), so a different text never sees another's spans.
+ */
+const MEMO_TEXTS = 2;
+const memo = new Map<string, Map<number, Span[]>>();
+
+function memoFor(text: string): Map<number, Span[]> | null {
+  if (text.length >= 2 ** 26) return null; // offsets beyond what a numeric key holds
+  let spans = memo.get(text);
+  if (spans === undefined) {
+    if (memo.size >= MEMO_TEXTS) memo.delete(memo.keys().next().value!);
+    spans = new Map();
+    memo.set(text, spans);
+  }
+  return spans;
+}
+
 /** Sentences of text[from, to), as absolute offsets, trimmed; spans with no letter or digit are dropped. */
 export function sentenceSpans(text: string, from: number, to: number): Span[] {
+  const spans = memoFor(text);
+  const key = from * 2 ** 26 + to;
+  let found = spans?.get(key);
+  if (found === undefined) {
+    found = segmentSentences(text, from, to);
+    spans?.set(key, found);
+  }
+  // Fresh objects: callers may extend or change the spans they get.
+  return found.map(({ start, end }) => ({ start, end }));
+}
+
+function segmentSentences(text: string, from: number, to: number): Span[] {
   // Line breaks inside a block are soft wraps in the page, but ICU would end a sentence there.
   const slice = text.slice(from, to).replace(LINE_BREAKS, ' ');
   const spans: Span[] = [];

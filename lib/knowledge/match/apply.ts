@@ -4,6 +4,7 @@ import { textFragmentLink, textQuoteSelector } from '../../document/selectors';
 import { normalizeWhitespace } from '../../engine/text/normalize';
 import { summarize } from '../../document/summarize';
 import type { ProvisionMatcher } from './matcher';
+import type { KnownClause } from '../dataset/schema';
 import { locateKnownClauses } from './locate';
 import { negatesAPractice } from '../../engine/learned/features';
 import { lawIdsOf, lawsNamedIn } from '../laws';
@@ -84,7 +85,9 @@ function withLocatedClauses(clauses: ExportedClause[], pageText: string, url: st
     clauses.filter((clause) => clause.provision?.match === 'exact').map((clause) => clause.provision!.knownClauseId),
   );
   const added: ExportedClause[] = [];
-  for (const found of locateKnownClauses(pageText, matcher.known.map((entry) => entry.clause).filter((known) => !matched.has(known.id)))) {
+  const unmatched: KnownClause[] = [];
+  for (const entry of matcher.known) if (!matched.has(entry.clause.id)) unmatched.push(entry.clause);
+  for (const found of locateKnownClauses(pageText, unmatched)) {
     const provision = matcher.exactMatch(found.known, 'located');
     const type = matcher.type(found.known.provisionType);
     if (provision === null || type === undefined) continue;

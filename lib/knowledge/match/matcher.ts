@@ -49,6 +49,8 @@ const RARE_SHARE = 0.08;
 export type ExactVia = 'hash' | 'contains' | 'inside' | 'part' | 'located';
 
 interface Indexed {
+  /** position in the dataset */
+  at: number;
   clause: KnownClause;
   /** whitespace-normalized text */
   text: string;
@@ -61,9 +63,18 @@ export interface KnownHit {
   via: ExactVia;
 }
 
+/** A clause's text as the matcher reads it, worked out once per clause and shared by every step of match(). */
+interface Prepared {
+  normalized: string;
+  words: string[];
+  candidates: Set<Indexed>;
+}
+
 export class ProvisionMatcher {
   private readonly byHash = new Map<string, Indexed>();
   private readonly byWord = new Map<string, Indexed[]>();
+  /** every word → the recorded clauses (positions) holding it, to count shared words without comparing word sets */
+  private readonly holders = new Map<string, number[]>();
   private readonly types = new Map<string, ProvisionType>();
   private readonly clausesOfType = new Map<string, KnownClause[]>();
   private readonly scorer: TypeScorer;
@@ -74,14 +85,21 @@ export class ProvisionMatcher {
     for (const clause of dataset.clauses) {
       this.clausesOfType.set(clause.provisionType, [...(this.clausesOfType.get(clause.provisionType) ?? []), clause]);
     }
-    const known = dataset.clauses.map((clause): Indexed => {
+    const known = dataset.clauses.map((clause, at): Indexed => {
       const text = normalizeWhitespace(clause.text);
       const words = wordsOf(text);
-      return { clause, text, words: new Set(words), wordCount: words.length };
+      return { at, clause, text, words: new Set(words), wordCount: words.length };
     });
     this.known = known;
     const df = new Map<string, number>();
-    for (const entry of known) for (const word of entry.words) df.set(word, (df.get(word) ?? 0) + 1);
+    for (const entry of known) {
+      for (const word of entry.words) {
+        df.set(word, (df.get(word) ?? 0) + 1);
+        const holders = this.holders.get(word);
+        if (holders) holders.push(entry.at);
+        else this.holders.set(word, [entry.at]);
+      }
+    }
     const rareBelow = Math.max(3, Math.floor(known.length * RARE_SHARE));
     for (const entry of known) {
       this.byHash.set(entry.clause.sha256, entry);
@@ -110,9 +128,12 @@ export class ProvisionMatcher {
     // clause audited as promising one thing and doing another stays mixed).
     const polarityBeside = (known: KnownClause) => (clause.promise !== true ? known.polarity : known.polarity === 'mixed' ? 'mixed' : 'promise');
     const polarity = clause.promise === true ? 'promise' : undefined;
-    const exact = this.exactHit(clause);
+    const byHash = this.byHash.get(clause.sha256);
+    if (byHash !== undefined) return this.fromKnown(byHash.clause, 'exact', 1, { via: 'hash' }, polarityBeside(byHash.clause));
+    const prepared = this.prepare(clause.text);
+    const exact = this.exactHitOf(prepared, clause.page);
     if (exact !== null) return this.fromKnown(exact.known.clause, 'exact', 1, { via: exact.via }, polarityBeside(exact.known.clause));
-    const changed = this.closestKnown(clause.text);
+    const changed = this.closestKnownOf(prepared);
     if (changed !== null && changed.similarity >= CHANGED_THRESHOLD && changed.coverage >= CHANGED_COVERAGE) {
       return this.fromKnown(changed.clause, 'changed', changed.similarity, { diff: changed.diff }, polarityBeside(changed.clause));
     }
@@ -142,8 +163,16 @@ export class ProvisionMatcher {
   exactHit(clause: Pick<ClauseToMatch, 'text' | 'sha256' | 'page'>): KnownHit | null {
     const byHash = this.byHash.get(clause.sha256);
     if (byHash !== undefined) return { known: byHash, via: 'hash' };
-    const text = normalizeWhitespace(clause.text);
-    const candidates = this.candidates(wordsOf(text));
+    return this.exactHitOf(this.prepare(clause.text), clause.page);
+  }
+
+  private prepare(text: string): Prepared {
+    const normalized = normalizeWhitespace(text);
+    const words = wordsOf(normalized);
+    return { normalized, words, candidates: this.candidates(words) };
+  }
+
+  private exactHitOf({ normalized: text, words, candidates }: Prepared, page: ClauseToMatch['page']): KnownHit | null {
     let contains: Indexed | null = null;
     let inside: Indexed | null = null;
     for (const candidate of candidates) {
@@ -151,16 +180,16 @@ export class ProvisionMatcher {
         if ((contains === null || candidate.text.length > contains.text.length) && text.includes(candidate.text)) contains = candidate;
       } else if (candidate.text.includes(text)) {
         // Of several recorded passages holding the sentence, the one that is on the page (when that can be told).
-        if (inside === null || (clause.page !== undefined && !wholePassageAround(clause.page, inside.text) && wholePassageAround(clause.page, candidate.text))) {
+        if (inside === null || (page !== undefined && !wholePassageAround(page, inside.text) && wholePassageAround(page, candidate.text))) {
           inside = candidate;
         }
       }
     }
     if (contains !== null) return { known: contains, via: 'contains' };
-    if (inside === null || wordsOf(text).length < MIN_PART_WORDS) return null;
-    if (clause.page === undefined) return { known: inside, via: 'part' };
+    if (inside === null || words.length < MIN_PART_WORDS) return null;
+    if (page === undefined) return { known: inside, via: 'part' };
     // With the page text at hand, the clause is the recorded passage only if the whole passage is there, around it.
-    return wholePassageAround(clause.page, inside.text) ? { known: inside, via: 'inside' } : null;
+    return wholePassageAround(page, inside.text) ? { known: inside, via: 'inside' } : null;
   }
 
   /** Every recorded clause whose text sits verbatim inside `text` (a clause can hold several). */
@@ -171,17 +200,15 @@ export class ProvisionMatcher {
 
   /** The recorded clause with the closest wording, with the word diff from it. */
   closestKnown(text: string): { clause: KnownClause; similarity: number; coverage: number; diff: DiffOp[] } | null {
-    const normalized = normalizeWhitespace(text);
-    const words = wordsOf(normalized);
-    const set = new Set(words);
+    return this.closestKnownOf(this.prepare(text));
+  }
+
+  private closestKnownOf({ normalized, words, candidates }: Prepared): { clause: KnownClause; similarity: number; coverage: number; diff: DiffOp[] } | null {
     // Rank by the share of the recorded clause's words the clause has (cheap); diff only the two best. A changed
     // clause keeps at least CHANGED_COVERAGE of the recorded words, so fewer shared words cannot make one.
-    const ranked = [...this.candidates(words)]
-      .map((candidate) => {
-        let shared = 0;
-        for (const word of candidate.words) if (set.has(word)) shared++;
-        return { candidate, kept: shared / (candidate.words.size || 1) };
-      })
+    const shared = candidates.size === 0 ? null : this.sharedWords(words);
+    const ranked = [...candidates]
+      .map((candidate) => ({ candidate, kept: shared![candidate.at]! / (candidate.words.size || 1) }))
       .filter((entry) => entry.kept >= CHANGED_COVERAGE)
       .sort((a, b) => b.kept - a.kept)
       .slice(0, 2);
@@ -205,9 +232,25 @@ export class ProvisionMatcher {
     return this.fromKnown(known, 'exact', 1, { via });
   }
 
+  /** For each recorded clause, how many of its distinct words the text's words include. */
+  private sharedWords(words: readonly string[]): Uint16Array {
+    const shared = new Uint16Array(this.known.length);
+    for (const word of new Set(words)) {
+      const holders = this.holders.get(word);
+      if (holders !== undefined) for (const at of holders) shared[at]!++;
+    }
+    return shared;
+  }
+
   private candidates(words: readonly string[]): Set<Indexed> {
     const found = new Set<Indexed>();
-    for (const word of words) for (const entry of this.byWord.get(word) ?? []) found.add(entry);
+    const seen = new Set<string>();
+    for (const word of words) {
+      if (seen.has(word)) continue; // a repeated word adds no candidate
+      seen.add(word);
+      const entries = this.byWord.get(word);
+      if (entries !== undefined) for (const entry of entries) found.add(entry);
+    }
     return found;
   }
 

@@ -56,7 +56,8 @@ export class TypeScorer {
   private readonly idf = new Map<string, number>();
   private readonly defaultIdf: number;
   private readonly examples: Example[] = [];
-  private readonly examplesByTerm = new Map<string, number[]>();
+  /** per term: the examples holding it and the term's weight in each, for the dot products */
+  private readonly examplesByTerm = new Map<string, { indices: number[]; weights: number[] }>();
   /** per type: its cues with how reliably each points to it */
   private readonly cues: Array<Array<{ phrase: string; reliability: number }>>;
   /** per type: the share of its recorded opt-outs using each mechanism */
@@ -75,12 +76,14 @@ export class TypeScorer {
     dataset.clauses.forEach((clause, i) => {
       const index = this.examples.length;
       this.examples.push({ typeIndex: typeIndex.get(clause.provisionType) ?? -1, vector: this.vector(documents[i]!) });
-      for (const term of this.examples[index]!.vector.weights.keys()) {
+      for (const [term, weight] of this.examples[index]!.vector.weights) {
         // Terms in half the clauses or more say nothing about which clause is alike.
         if ((df.get(term) ?? 0) > n / 2) continue;
         const list = this.examplesByTerm.get(term);
-        if (list) list.push(index);
-        else this.examplesByTerm.set(term, [index]);
+        if (list) {
+          list.indices.push(index);
+          list.weights.push(weight);
+        } else this.examplesByTerm.set(term, { indices: [index], weights: [weight] });
       }
     });
 
@@ -128,13 +131,24 @@ export class TypeScorer {
 
     // likeness: best and second-best cosine per type (their mean, so one lucky neighbour is not enough)
     const best = this.types.map(() => [0, 0] as [number, number]);
-    const dots = new Map<number, number>();
+    // Dot products in a flat array (same sums in the same order as term by term), and which examples they touch.
+    const dots = new Float64Array(this.examples.length);
+    const seen = new Uint8Array(this.examples.length);
+    const touched: number[] = [];
     for (const [term, weight] of vector.weights) {
-      for (const index of this.examplesByTerm.get(term) ?? []) {
-        dots.set(index, (dots.get(index) ?? 0) + weight * (this.examples[index]!.vector.weights.get(term) ?? 0));
+      const list = this.examplesByTerm.get(term);
+      if (list === undefined) continue;
+      for (let k = 0; k < list.indices.length; k++) {
+        const index = list.indices[k]!;
+        if (seen[index] === 0) {
+          seen[index] = 1;
+          touched.push(index);
+        }
+        dots[index]! += weight * list.weights[k]!;
       }
     }
-    for (const [index, dot] of dots) {
+    for (const index of touched) {
+      const dot = dots[index]!;
       const example = this.examples[index]!;
       if (example.typeIndex < 0 || vector.norm === 0) continue;
       const cosine = dot / (vector.norm * example.vector.norm);

@@ -4,13 +4,14 @@ import { Window } from 'happy-dom';
 import { marked } from 'marked';
 import { extractFromDom, type DomExtraction } from '../../engine/extract/dom';
 import { extractFromPlainText } from '../../engine/extract/plain-text';
+import { InputError } from './input-error';
 
 /**
  * Reads a policy file for the CLI and turns it into the same extraction the extension makes from a page: Markdown
  * is rendered to HTML, HTML is parsed by a DOM library and goes through lib/engine/extract/dom.ts, plain text becomes one
  * paragraph per blank-line-separated block.
  */
-export class InputError extends Error {}
+export { InputError };
 
 export interface LoadedDocument {
   title: string;

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { InputError } from './load-document';
+import { InputError } from './input-error';
 import { EXPORT_FORMAT_IDS, isExportFormatId, type ExportFormatId } from '../../export';
 import { parseShard, WHOLE, type Shard } from './shard';
 import { toolVersion } from './version';

@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EXPORT_FORMATS, type ExportFormatId } from '../../export';
-import { InputError } from './load-document';
+import { InputError } from './input-error';
 import { executorFor, type Executor } from './pool';
 import { progressFor, type ProgressStream } from './progress';
 import { ReorderWindow } from './reorder';

@@ -1,4 +1,4 @@
-import { InputError } from './load-document';
+import { InputError } from './input-error';
 
 /**
  * One shard of a larger job, `--shard i/n` (1 ≤ i ≤ n). Shards partition the job exactly: every item belongs to one

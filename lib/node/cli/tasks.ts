@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import { annotateFile, annotateText } from './annotate';
 import { useSha256Implementation } from '../../engine/text/hash';
-import { InputError } from './load-document';
+import { InputError } from './input-error';
 import { renderExport, type ExportFormatId } from '../../export';
 
 /**
@@ -16,6 +16,12 @@ export function setUpHashing(): void {
 }
 
 const JsonlLine = z.object({ id: z.union([z.string(), z.number()]), text: z.string() });
+
+function isPlainLine(value: unknown): value is { id: string | number; text: string } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const { id, text } = value as Record<string, unknown>;
+  return typeof text === 'string' && (typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)));
+}
 
 export interface JsonlItem {
   line: number;
@@ -33,7 +39,10 @@ export async function annotateJsonlBatch(items: JsonlItem[], version: string): P
   for (const { line, raw } of items) {
     let parsed: z.infer<typeof JsonlLine>;
     try {
-      parsed = JsonlLine.parse(JSON.parse(raw));
+      const value: unknown = JSON.parse(raw);
+      // The common well-formed line is checked by hand (what the schema accepts, and no more); anything else goes
+      // through the schema, which accepts or explains it.
+      parsed = isPlainLine(value) ? { id: value.id, text: value.text } : JsonlLine.parse(value);
     } catch (error) {
       const reason = error instanceof z.ZodError
         ? error.issues.map((issue) => `${issue.path.join('.') || 'line'}: ${issue.message}`).join('; ')
