@@ -211,20 +211,12 @@ function clauseSection(doc: AnnotatedDocument, clause: ExportedClause, number: n
   return out;
 }
 
-/** What the page promises the company does not do, by topic, each quoted once with a link to it. */
+/** What the page promises the company does not do: each promise once, in plain words, quoted, with a link to it. */
 function promiseSection(doc: AnnotatedDocument): string[] {
-  const seen = new Set<string>();
-  const lines: string[] = [];
-  for (const topic of doc.summary.topics) {
-    for (const promise of topic.promises) {
-      const key = promise.replace(/\s+/g, ' ').trim();
-      if (key === '' || seen.has(key)) continue;
-      seen.add(key);
-      lines.push(
-        `- ${markdownText(topicTitle(topic.topic), 'inline')}: “${markdownText(key, 'inline')}” ${link('Open on the page', textFragmentLink(doc.document.url, key))}`,
-      );
-    }
-  }
+  const lines = doc.summary.promises.map((promise) => {
+    const quote = promise.quote.replace(/\s+/g, ' ').trim();
+    return `- ${markdownText(topicTitle(promise.topic), 'inline')}: ${markdownText(promise.plain, 'inline')} “${markdownText(quote, 'inline')}” ${link('Open on the page', textFragmentLink(doc.document.url, quote))}`;
+  });
   if (lines.length === 0) return [];
   return ['## What they promise', '', ...lines, ''];
 }

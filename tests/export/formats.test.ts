@@ -387,10 +387,13 @@ describe('export formats: Markdown report', () => {
     for (const exception of training.exceptions) expect(text).toContain(`${EXCEPTION_KIND_WORDS[exception.kind]}: ${exception.plain}`);
     // the actions and laws of one provision are written out once, however many clauses match it
     expect(md.split(provision.actions![0]!.how).length - 1).toBe(1);
-    const promises = policy.summary.topics.flatMap((topic) => topic.promises);
+    const promises = policy.summary.promises;
     expect(promises.length).toBeGreaterThan(0);
     const promiseSection = text.slice(text.indexOf('What they promise'), text.indexOf('Opt-out clauses'));
-    for (const promise of promises) expect(promiseSection).toContain(promise);
+    for (const promise of promises) {
+      expect(promiseSection).toContain(promise.plain);
+      expect(promiseSection).toContain(promise.quote.replace(/\s+/g, ' ').trim());
+    }
   });
 
   it('reads as plain text when pasted: no backslash escapes in the policy texts, white space as written', () => {
