@@ -133,18 +133,21 @@ function isPopup(page: Page, extensionId: string): boolean {
   return page.url().startsWith(`chrome-extension://${extensionId}/popup.html`);
 }
 
-/** Waits until the extension has a popup open (asked of its service worker: cheaper than a new connection). */
-async function popupContextOpen(browser: ExtensionBrowser): Promise<void> {
+/**
+ * Waits until the extension's popup is open (or, with `open` false, gone), as its service worker sees it: cheaper
+ * than a new connection, and it keeps a popup that is still closing from being taken for the next one.
+ */
+async function waitForPopupContext(browser: ExtensionBrowser, open: boolean): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    const open = await browser.serviceWorker.evaluate(async () => {
+    const isOpen = await browser.serviceWorker.evaluate(async () => {
       const api = (globalThis as unknown as { chrome: { runtime: { getContexts(filter: object): Promise<unknown[]> } } }).chrome;
       return (await api.runtime.getContexts({ contextTypes: ['POPUP'] })).length > 0;
     });
-    if (open) return;
+    if (isOpen === open) return;
     await new Promise((done) => setTimeout(done, 100));
   }
-  throw new Error('the keyboard shortcut did not open the toolbar popup');
+  throw new Error(open ? 'the keyboard shortcut did not open the toolbar popup' : 'the toolbar popup did not close');
 }
 
 /**
@@ -183,12 +186,13 @@ async function openActionPopup(
   display: string,
   window: string,
 ): Promise<{ cdp: Browser; popup: Page }> {
+  await waitForPopupContext(browser, false);
   await tab.bringToFront();
   // The keys go to the focused X window: focus the tab's window first (there is no window manager to do it).
   xdotool(display, 'windowfocus', '--sync', window);
   // The manifest's Alt+Shift+K is xdotool's alt+shift+k.
   xdotool(display, 'key', popupShortcut().toLowerCase());
-  await popupContextOpen(browser);
+  await waitForPopupContext(browser, true);
   const { cdp, popup } = await connectToPopup(endpoint, browser.extensionId);
   // "Looking at this tab…" is the popup's first frame, before it knows the tab's state.
   await popup.waitForFunction(() => {
@@ -382,7 +386,16 @@ export async function openPopupInState(harness: ActionPopupHarness, state: Short
       await tab.goto(server.urlOf(policyPage));
       break;
     case 'restricted':
-      await tab.goto(STORE_URL).catch(() => undefined); // the error page keeps the address
+      // The browser's error page keeps the address. goto gives up before that page is in: wait for it, or the
+      // shortcut's one-off access to the tab (activeTab) would go to the page being replaced.
+      {
+        const errorPage = tab.waitForEvent('framenavigated', {
+          predicate: (frame) => frame === tab.mainFrame() && frame.url().startsWith('chrome-error:'),
+        });
+        await tab.goto(STORE_URL).catch(() => undefined);
+        await errorPage;
+        await tab.waitForLoadState('load');
+      }
       break;
     case 'not-a-policy':
       await tab.goto(server.origin); // the sample server's list of pages
