@@ -361,7 +361,7 @@ export const STORE_URL = 'https://chromewebstore.google.com/detail/clausemark';
 export const OFFLINE_STORE_FLAG = '--host-resolver-rules=MAP chromewebstore.google.com ~NOTFOUND';
 
 /** The popup's short states, in the order a harness can show them (the first two before automatic mode is on). */
-export const SHORT_STATES = ['first-run', 'restricted', 'not-a-policy', 'error', 'analysing'] as const;
+export const SHORT_STATES = ['first-run', 'restricted', 'not-a-policy', 'error', 'analysing', 'not-in-english'] as const;
 export type ShortState = (typeof SHORT_STATES)[number];
 
 /** The heading each short state shows. */
@@ -371,12 +371,14 @@ export const SHORT_STATE_HEADINGS: Record<ShortState, string> = {
   'not-a-policy': 'Not a policy, it seems',
   error: 'Something went wrong',
   analysing: 'Reading this page…',
+  'not-in-english': 'Not in English',
 };
 
 /**
  * Brings the tab to a short state and opens the popup on it. `first-run` and `restricted` need automatic mode off
  * (a policy page stays unread); the others need it on (`not-a-policy` is the content script's own verdict).
- * `error` and `analysing` are written to the tab's record: the engine neither fails nor stays under way on demand.
+ * `error`, `analysing` and `not-in-english` are written to the tab's record: the engine neither fails nor stays under
+ * way on demand, and the corpus is in English.
  */
 export async function openPopupInState(harness: ActionPopupHarness, state: ShortState, policyPage: string): Promise<Page> {
   const { browser, tab, tabId, server } = harness;
@@ -409,6 +411,9 @@ export async function openPopupInState(harness: ActionPopupHarness, state: Short
       break;
     case 'analysing':
       await storeTabState(browser, tabId, { status: 'analyzing', done: 3, total: 10 });
+      break;
+    case 'not-in-english':
+      await storeTabState(browser, tabId, { status: 'unsupported-language', url: server.urlOf(policyPage), code: 'de', language: 'German' });
       break;
   }
   return harness.openPopup();
