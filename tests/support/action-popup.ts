@@ -196,7 +196,7 @@ async function openActionPopup(
   const { cdp, popup } = await connectToPopup(endpoint, browser.extensionId);
   // "Looking at this tab…" is the popup's first frame, before it knows the tab's state.
   await popup.waitForFunction(() => {
-    const title = document.querySelector('main h2');
+    const title = (document.getElementById('state-title') ?? document.getElementById('summary-title'));
     return title !== null && !/^Looking at this tab/.test(title.textContent ?? '');
   }, null, { timeout: 15_000 });
   await settledSize(popup);
@@ -254,7 +254,7 @@ export function measurePopup(popup: Page): Promise<PopupMeasure> {
       scrollWidth: root.scrollWidth,
       inShortHeight: summary === null ? null : Math.round(summary.getBoundingClientRect().height),
       clippedControls,
-      heading: document.querySelector('main h2')?.textContent?.trim() ?? '',
+      heading: (document.getElementById('state-title') ?? document.getElementById('summary-title'))?.textContent?.trim() ?? '',
     };
   });
 }
