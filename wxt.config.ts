@@ -19,6 +19,12 @@ export const EXTENSION_PAGES_CSP = [
 /** The mark (public/icon/clausemark.svg: a page with one line underlined as an opt-out, one wavy as its exception). */
 const ICONS = { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 128: 'icon/128.png' };
 
+/**
+ * The keyboard shortcut that opens the popup; people can change it in the browser's extension shortcuts. Chromium
+ * leaves a suggested key unassigned when it is its own (Alt+Shift+P and Alt+Shift+C are): check commands.getAll().
+ */
+export const POPUP_SHORTCUT = 'Alt+Shift+K';
+
 /** Exactly these permissions; each is justified in docs/permissions.md. */
 // No `storage`: analyses, history and settings live in the extension's own IndexedDB, which needs no permission.
 export const PERMISSIONS = ['activeTab', 'scripting'];
@@ -85,6 +91,8 @@ export default defineConfig({
     optional_host_permissions: [...AUTOMATIC_ORIGINS],
     icons: ICONS,
     action: { default_title: 'Clausemark', default_icon: ICONS },
+    // Opens the popup from the keyboard, as the toolbar button does (and, like it, lets the popup read the tab's address).
+    commands: { _execute_action: { suggested_key: { default: POPUP_SHORTCUT }, description: 'Open Clausemark' } },
     content_security_policy: { extension_pages: EXTENSION_PAGES_CSP },
     ...(browser === 'firefox'
       ? {

@@ -39,6 +39,8 @@ export interface ExtensionBrowser {
   context: BrowserContext;
   extensionId: string;
   serviceWorker: Worker;
+  /** the browser's profile directory (it holds DevToolsActivePort when a debugging port was asked for) */
+  profile: string;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,8 @@ export interface LaunchOptions {
   automatic?: boolean;
   /** more command-line flags, e.g. `--host-resolver-rules` to serve a named host from loopback */
   args?: string[];
+  /** an X display (a virtual one: see startVirtualDisplay) to show the browser's window on; overrides `headless` */
+  display?: string;
 }
 
 export async function launchWithExtension(options: LaunchOptions = { headless: true }): Promise<ExtensionBrowser> {
@@ -92,7 +96,7 @@ export async function launchWithExtension(options: LaunchOptions = { headless: t
     await grantAutomaticMode(options.headless ? null : launch, launch);
   }
 
-  const context = await launch(options.headless);
+  const context = options.display === undefined ? await launch(options.headless) : await launch(false, { DISPLAY: options.display });
   const serviceWorker = await extensionWorker(context);
   const extensionId = new URL(serviceWorker.url()).host;
   if ((options.automatic ?? true) && hasOptionalHostAccess(extension)) {
@@ -102,7 +106,7 @@ export async function launchWithExtension(options: LaunchOptions = { headless: t
       throw new Error('Automatic mode was granted, but the content script is not registered after a restart.');
     });
   }
-  return { context, extensionId, serviceWorker, close: () => context.close() };
+  return { context, extensionId, serviceWorker, profile, close: () => context.close() };
 }
 
 async function extensionWorker(context: BrowserContext): Promise<Worker> {
@@ -127,7 +131,7 @@ export const PROMPT_TOOLS_HINT = `Turning automatic mode on in the test browser 
 browser's own permission prompt as a person would:
   Debian/Ubuntu:  sudo apt-get install xvfb xdotool`;
 
-function onPath(command: string): boolean {
+export function onPath(command: string): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => existsSync(join(dir, command)));
 }
 
@@ -157,26 +161,39 @@ async function grantAutomaticMode(visible: Launch | null, launch: Launch): Promi
   try {
     const context = await launch(false, { DISPLAY: display.name });
     try {
-      const popup = await openAutomaticOffer(context);
-      const worker = await extensionWorker(context);
-      const key = (name: string) => spawnSync('xdotool', ['key', name], { env: { ...process.env, DISPLAY: display.name } });
-      for (let attempt = 1; attempt <= 3; attempt += 1) {
-        await popup.getByRole('button', { name: AUTOMATIC_BUTTON }).click();
-        // The prompt appears a moment after the click; keys sent before it would go to the page.
-        await popup.waitForTimeout(1_000 * attempt + 500);
-        key('Tab');
-        await popup.waitForTimeout(150);
-        key('Return');
-        if (await waitForRegistration(worker, 5_000).then(() => true, () => false)) return;
-        key('Escape'); // a prompt still open is dismissed before the next try
-        await popup.waitForTimeout(500);
-      }
-      throw new Error('The browser\'s permission prompt for automatic mode could not be accepted.');
+      await acceptAutomaticMode(context, display.name);
     } finally {
       await context.close();
     }
   } finally {
     display.stop();
+  }
+}
+
+/**
+ * Turns automatic mode on in a browser whose window is on `display` (a virtual one, with xdotool available): the
+ * popup's button in a tab, then Tab to "Allow" and Enter in the browser's prompt. Resolves once the content script is
+ * registered; the tab is closed again.
+ */
+export async function acceptAutomaticMode(context: BrowserContext, display: string): Promise<void> {
+  const popup = await openAutomaticOffer(context);
+  const worker = await extensionWorker(context);
+  const key = (name: string) => spawnSync('xdotool', ['key', name], { env: { ...process.env, DISPLAY: display } });
+  try {
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      await popup.getByRole('button', { name: AUTOMATIC_BUTTON }).click();
+      // The prompt appears a moment after the click; keys sent before it would go to the page.
+      await popup.waitForTimeout(1_000 * attempt + 500);
+      key('Tab');
+      await popup.waitForTimeout(150);
+      key('Return');
+      if (await waitForRegistration(worker, 5_000).then(() => true, () => false)) return;
+      key('Escape'); // a prompt still open is dismissed before the next try
+      await popup.waitForTimeout(500);
+    }
+    throw new Error('The browser\'s permission prompt for automatic mode could not be accepted.');
+  } finally {
+    await popup.close();
   }
 }
 
@@ -199,7 +216,7 @@ async function waitForRegistration(worker: Worker, timeoutMs: number): Promise<v
 }
 
 /** An Xvfb server on a free display number (Xvfb picks it and writes it to fd 3). */
-function startVirtualDisplay(): Promise<{ name: string; stop: () => void }> {
+export function startVirtualDisplay(): Promise<{ name: string; stop: () => void }> {
   return new Promise((done, fail) => {
     const server: ChildProcess = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], {
       stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
