@@ -96,7 +96,7 @@ export function unitFeatures(units: Unit[], evidence: UnitEvidence[], i: number,
   let distance: number | null = null;
   for (let j = i - 1; j >= Math.max(0, i - 8); j--) {
     if (units[j]!.heading !== unit.heading) break;
-    if (evidence[j]!.offerCue !== null) {
+    if (evidence[j]!.offerCue !== null || evidence[j]!.engineOffer) {
       distance = i - j;
       break;
     }
@@ -115,6 +115,27 @@ export function unitFeatures(units: Unit[], evidence: UnitEvidence[], i: number,
   }
   const next = evidence[i + 1];
   if (next !== undefined && units[i + 1]!.heading === unit.heading && next.offerCue !== null) features.add('c:offer-next');
+  // A list item reads through the lead-in that opens its list ("we may still share it when:" … each item).
+  if (unit.inList) {
+    let lead = i - 1;
+    while (lead >= 0 && lead >= i - 16 && units[lead]!.inList && units[lead]!.heading === unit.heading) lead--;
+    const leadIn = lead >= 0 && units[lead]!.heading === unit.heading ? evidence[lead]! : undefined;
+    if (leadIn !== undefined && !units[lead]!.inList) {
+      if (leadIn.exceptionCues.length > 0) features.add('l:exc');
+      if (leadIn.offerCue !== null || leadIn.engineOffer) features.add('l:offer');
+      if (leadIn.negatedPractice) features.add('l:negated');
+      if (leadIn.text.trimEnd().endsWith(':')) features.add('l:colon');
+    }
+  }
+  // Near an offer (its own unit, the next, or up to six before in the section), a word means something else: "still",
+  // "unless", "within 30 days" limit the offer there and mean little elsewhere. Words and conjunctions near an offer
+  // get features of their own.
+  const nearOffer = own.offerCue !== null || own.engineOffer || distance !== null && distance <= 6 || features.has('c:offer-next');
+  if (nearOffer) {
+    features.add('n:near');
+    for (const word of words) features.add(`n:${word}`);
+    for (const cue of own.exceptionCues) features.add(`n:exc:${cue}`);
+  }
   return [...features];
 }
 
