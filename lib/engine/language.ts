@@ -46,9 +46,13 @@ export function primaryLanguage(lang: string | null | undefined): string {
   return /^[a-z]{2,3}$/.test(primary) ? primary : '';
 }
 
+/** Too few different words ("opt out opt out …") say nothing of a language: the declared one decides. */
+const MIN_DISTINCT_WORDS = 12;
+
 function wordsOf(text: string): string[] {
   const sample = text.length > SAMPLE_CHARS ? text.slice(0, SAMPLE_CHARS) : text;
-  return sample.toLowerCase().match(/\p{L}+/gu) ?? [];
+  // Soft hyphens, zero-width and bidi controls, combining marks: inside a word they must not split it.
+  return sample.replace(/[\p{Cf}\p{M}]/gu, '').toLowerCase().match(/\p{L}+/gu) ?? [];
 }
 
 /** The share of words that are common English function words (0 for no words). */
@@ -91,8 +95,8 @@ export function languageName(code: string): string {
  */
 export function unreadableLanguage(page: { lang?: string | null; text: string }): UnreadableLanguage | null {
   const declared = primaryLanguage(page.lang);
-  const words = wordsOf(page.text).length;
-  if (words >= MIN_WORDS) {
+  const sample = wordsOf(page.text);
+  if (sample.length >= MIN_WORDS && new Set(sample).size >= MIN_DISTINCT_WORDS) {
     if (englishShare(page.text) >= MIN_ENGLISH_SHARE) return null;
     const code = declared !== '' && declared !== 'en' ? declared : guessLanguage(page.text);
     return { code, name: languageName(code) };

@@ -89,7 +89,7 @@ describe('popup for the tab', () => {
     popup = await browser.context.newPage();
     await popup.setViewportSize({ width: 400, height: 800 });
     await popup.goto(PopupPage.url(browser, tabId));
-    await popup.getByText('Still happens after you opt out', { exact: false }).first().waitFor({ timeout: 15_000 });
+    await popup.getByText('Limits of this opt-out', { exact: false }).first().waitFor({ timeout: 15_000 });
   });
 
   it('records when its summary was first painted (the popup open time)', async () => {

@@ -147,7 +147,7 @@ describe('no network request from any extension context', () => {
 
     const popup = await browser.context.newPage();
     await popup.goto(PopupPage.url(browser, tabId));
-    await popup.getByText('Still happens after you opt out', { exact: false }).first().waitFor({ timeout: 15_000 });
+    await popup.getByText('Limits of this opt-out', { exact: false }).first().waitFor({ timeout: 15_000 });
     const [download] = await Promise.all([
       popup.waitForEvent('download'),
       popup.getByRole('button', { name: /^Download / }).first().click(),

@@ -55,6 +55,14 @@ describe('unreadableLanguage', () => {
     expect(unreadableLanguage({ text: '' })).toBeNull();
   });
 
+  it('reads English through invisible characters and combining marks, and leaves a run of one phrase to the declared language', () => {
+    const english = 'We use your data to improve the service, and you can opt out of this use at any time in your settings. ';
+    const mangled = Array.from(english.repeat(4)).map((char, i) => (i % 3 === 0 ? `${char}\u200b\u0301` : char)).join('');
+    expect(unreadableLanguage({ text: mangled })).toBeNull();
+    expect(unreadableLanguage({ text: `Opt out ${'opt out '.repeat(1000)}except where required by law` })).toBeNull();
+    expect(unreadableLanguage({ lang: 'fr', text: 'opt out '.repeat(1000) })).toEqual({ code: 'fr', name: 'French' });
+  });
+
   it('reads a language it cannot name as "another language"', () => {
     const text = 'Lorem ipsum dolor sit amet consectetur adipiscing elit sed eiusmod tempor incididunt labore dolore magna aliqua. '.repeat(5);
     expect(unreadableLanguage({ text })).toEqual({ code: '', name: 'another language' });

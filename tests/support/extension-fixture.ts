@@ -78,7 +78,7 @@ export class PopupPage {
 
   /** Waits until the popup lists what still happens after an opt-out. */
   async exceptionsShown(): Promise<void> {
-    await this.page.getByText('Still happens after you opt out', { exact: false }).first().waitFor({ timeout: 15_000 });
+    await this.page.getByText('Limits of this opt-out', { exact: false }).first().waitFor({ timeout: 15_000 });
   }
 }
 

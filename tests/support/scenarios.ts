@@ -45,12 +45,12 @@ export function expectPolicyHighlights(optOuts: string[], exceptions: string[]):
 /** Lines the popup's summary shows for the Anthropic privacy policy: training unless you opt out, how, what stays. */
 export const POPUP_SUMMARY_LINES = [
   'Training AI models on your content: happens unless you opt out',
-  'In your account settings',
-  'They will use Inputs and Outputs for model improvement when your conversations are flagged for safety review',
-  "They will use Inputs and Outputs for model improvement when you've explicitly reported the materials to them",
+  'In “account settings”',
+  'Content flagged for a safety or policy review is still used.',
+  'What you send them as feedback or report to them is still used.',
 ];
 /** The popup's heading for what still happens after an opt-out (shown once the analysis is in). */
-export const STILL_HAPPENS = 'Still happens after you opt out';
+export const STILL_HAPPENS = 'Limits of this opt-out';
 
 /** The popup's text (its body's innerText) summarises the Anthropic privacy policy. */
 export function expectPopupSummary(popupText: string): void {
