@@ -364,7 +364,7 @@ describe('SliceMeter', () => {
     meter.record();
     expect(meter.slices).toBe(2);
     expect(measures).toEqual([
-      { name: 'clausemark:long-slice:paint', start: 1010, duration: LONG_SLICE_MS + 5 },
+      { name: `clausemark:long-slice:paint(paint ${LONG_SLICE_MS + 5})`, start: 1010, duration: LONG_SLICE_MS + 5 },
       { name: 'clausemark:longest-slice', start: 1010, duration: LONG_SLICE_MS + 5 },
     ]);
   });

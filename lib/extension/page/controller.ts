@@ -155,6 +155,7 @@ export class PageController {
       const t0 = win.performance.now();
       const extraction = await this.extract(doc, meter);
       const t1 = win.performance.now();
+      meter.step('extract');
       this.shadowRoots = extraction.shadowRoots ?? [];
       const painted = this.painter.document;
       if (painted !== null && this.last?.text === extraction.text && this.last.url === url) {
@@ -163,6 +164,7 @@ export class PageController {
         return { status: 'done', document: painted };
       }
       const looksLikePolicy = looksLikePolicyPage(url, doc.title, extraction.text, heading);
+      meter.step('policy-test');
       if (!force && !looksLikePolicy) return await this.reportNotAPolicy(url, true);
       this.last = { force, status: 'done', url, text: extraction.text };
       if (extraction.text.length > MAX_PAGE_TEXT) {
@@ -179,6 +181,7 @@ export class PageController {
       };
       // The first look: the start of a long page, analysed and painted before the whole of it.
       const preview = previewOf(extraction, firstOffsetInView(win, extraction.runs));
+      meter.step('preview');
       const early = preview === null ? null : await this.paintPreview({ ...page, preview: true, ...preview }, extraction.runs, meter);
       const reply = await this.send({ ...page, text: extraction.text, blocks: extraction.blocks, links: extraction.links });
       const t2 = win.performance.now();

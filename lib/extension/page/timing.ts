@@ -33,22 +33,40 @@ export const LONG_SLICE_MS = 50;
 export class SliceMeter {
   private began: number | null = null;
   private longest = { start: 0, duration: 0 };
+  /** named steps of the current slice, so a long one says where its time went */
+  private steps: Array<[string, number]> = [];
   slices = 0;
 
   constructor(private readonly perf: Performance) {}
 
   begin(): void {
     this.began = this.perf.now();
+    this.steps = [];
+  }
+
+  /** Ends a named step of the current slice (the slice goes on). */
+  step(what: string): void {
+    if (this.began !== null) this.steps.push([what, this.perf.now()]);
   }
 
   end(what: string): void {
     if (this.began === null) return;
     const start = this.began;
-    const duration = this.perf.now() - start;
+    const end = this.perf.now();
+    const duration = end - start;
     this.began = null;
     this.slices++;
     if (duration > this.longest.duration) this.longest = { start, duration };
-    if (duration > LONG_SLICE_MS) this.perf.measure(`clausemark:long-slice:${what}`, { start, duration });
+    if (duration > LONG_SLICE_MS) {
+      // e.g. `send(policy-test 3, preview 1, send 80)`: each step's share, the last one ending the slice
+      let from = start;
+      const parts = [...this.steps, [what, end] as [string, number]].map(([name, at]) => {
+        const part = `${name} ${Math.round(at - from)}`;
+        from = at;
+        return part;
+      });
+      this.perf.measure(`clausemark:long-slice:${what}(${parts.join(', ')})`, { start, duration });
+    }
   }
 
   /** Starts `work` (its synchronous part counts in this slice), ends the slice, awaits, and begins the next one. */
