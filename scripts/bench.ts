@@ -405,6 +405,7 @@ async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY === undefined ? null : new RegExp(process.env.BENCH_ONLY);
   const list = targets(hostile).filter((target) => only === null || only.test(target.name));
   const rows: Row[] = [];
+  mkdirSync(join(OUTPUT, '..'), { recursive: true });
   for (const browser of browsers) {
     log(`measuring ${list.length} pages in ${browser}…`);
     const driver = browser === 'Chromium' ? await chromiumDriver(pages) : await firefoxDriver(pages);
@@ -412,13 +413,16 @@ async function main(): Promise<void> {
       // One page first, not reported: the background's first analysis also loads its dataset and compiles the
       // engine, which a person pays once per browser start, not per page.
       await measure(driver, { name: WARM_UP_PAGE, kind: 'corpus page', onRequest: false });
-      for (const target of list) rows.push(await measure(driver, target));
+      for (const target of list) {
+        rows.push(await measure(driver, target));
+        // Written after every page: a run cut short still leaves what it measured.
+        writeFileSync(OUTPUT, report(rows, browsers));
+      }
     } finally {
       await driver.close();
     }
   }
   const text = report(rows, browsers);
-  mkdirSync(join(OUTPUT, '..'), { recursive: true });
   writeFileSync(OUTPUT, text);
   log(`wrote ${relative(process.cwd(), OUTPUT)}`);
   const budgets = text.indexOf('## Budgets');
