@@ -23,6 +23,8 @@ const REVIEWED: Record<string, string> = {
   'gemini-hub-activity-used-for-training': 'mixed: activity is used; audio and screenshares are not, in passive wording',
   'copilot-privacy-health-not-trained': 'mixed: used for the service; "is not used to … train" in passive wording',
   'github-terms-affiliates-ai-use': 'mixed: affiliates may use it; "does not … permit" third-party training',
+  'metaai-terms-search-partners': 'mixed: search terms are sent to partners; "are not connected to your account" in passive wording',
+  'linkedin-ua-changes-without-notice': 'mixed: changes without notice; "changes cannot be retroactive" is a promise without a negated verb of practice',
 };
 
 const dataset = bundledDataset();

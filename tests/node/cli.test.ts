@@ -104,9 +104,15 @@ describe('clausemark CLI on a file', () => {
     for (const clause of doc.clauses) {
       expect(clause.link.startsWith(`${POLICY_URL}#:~:text=`)).toBe(true);
     }
-    // the same clauses as without --url, only the links differ
+    // the same clauses as without --url: only the links differ, and "how others handle it", which leaves out the
+    // platform whose own site this is
     const plain = parseDocument(fixtureRun);
-    expect(doc.clauses.map(({ link: _link, ...rest }) => rest)).toEqual(plain.clauses.map(({ link: _link, ...rest }) => rest));
+    const comparable = (clauses: typeof doc.clauses) =>
+      clauses.map(({ link: _link, provision, ...rest }) => ({ ...rest, provision: provision && { ...provision, others: undefined } }));
+    expect(comparable(doc.clauses)).toEqual(comparable(plain.clauses));
+    const others = (clauses: typeof doc.clauses) => clauses.flatMap((clause) => clause.provision?.others ?? []);
+    expect(others(plain.clauses).some((other) => other.platform === 'Claude')).toBe(true);
+    expect(others(doc.clauses).some((other) => other.platform === 'Claude')).toBe(false);
   });
 
   it('accepts --url before the file', () => {
