@@ -2,368 +2,431 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { EXTENSION_DIR, findBrowser, INSTALL_HINT, launchWithExtension } from '../tests/support/browser';
-import { policyFiles, REPO_ROOT, startSampleServer } from '../tests/support/sample-server';
-import { longTaskRecorder } from '../tests/support/hostile-pages';
-import { annotateFile } from '../lib/node/cli/annotate';
-import { analyze } from '../lib/engine/analyze';
-import { documentFromHtml } from '../lib/node/cli/load-document';
-import { extractFromPlainText } from '../lib/engine/extract/plain-text';
-import { hostilePage } from '../tests/support/hostile-pages';
+import type { Page as ChromiumPage } from 'playwright-core';
+import type { Page as FirefoxPage } from 'puppeteer-core';
+import { activeTabId, EXTENSION_DIR, findBrowser, INSTALL_HINT, launchWithExtension } from '../tests/support/browser';
+import { FIREFOX_EXTENSION_DIR, FIREFOX_INSTALL_HINT, findFirefox, launchFirefox } from '../tests/support/firefox';
+import { HOSTILE_KINDS, hostilePage, lazyPages, longTaskRecorder, type HostilePage } from '../tests/support/hostile-pages';
+import { CORPUS_DIR, policyFiles, REPO_ROOT, startSampleServer } from '../tests/support/sample-server';
 
 /**
  * `npm run bench`: a benchmark, not a test — it measures and writes reports/bench.md, and fails only when it cannot
- * measure. Builds and zips the extension, then in headless Chromium with the built extension, for every corpus page:
- * the content script's own timings (performance measures it writes), a bare read-only TreeWalker pass over the same
- * text in the same page (the floor for anything that reads a page), and the longest main-thread task overlapping the
- * content script's work. Then the CLI's throughput, pathological inputs for the engine, and bundle sizes. Budgets
- * are reported as met or NOT met, with the number.
+ * measure. Builds the extension for Chromium and Firefox, loads each build in its browser (Chromium through
+ * playwright-core, Firefox ESR over WebDriver BiDi through puppeteer-core), and reads the content script's own
+ * measures from each page's performance timeline: reading the page, the round trip to the background (which runs
+ * the whole analysis), the first highlights painted, everything painted, and the content script's longest slice of
+ * main-thread work. In Chromium the Long Tasks API gives the longest task of any kind while Clausemark works; Firefox
+ * has no Long Tasks API, so there the longest slice is what is measured.
  *
- * BENCH_SKIP_BUILD=1 measures the build already in CLAUSEMARK_EXTENSION_DIR (default .output/chrome-mv3).
+ * Pages: the largest corpus page, one page of each hostile kind at its extreme (tests/support/hostile-pages.ts), and
+ * unless BENCH_PAGES=largest, every other corpus page.
+ *
+ * BENCH_SKIP_BUILD=1 measures the builds already in CLAUSEMARK_EXTENSION_DIR (default .output/chrome-mv3) and
+ * CLAUSEMARK_FIREFOX_DIR (default .output/firefox-mv3). BENCH_BROWSERS=chromium or =firefox measures one browser.
+ * BENCH_ONLY=<regular expression> measures only the pages whose names match. BENCH_OUTPUT writes the report elsewhere
+ * (default reports/bench.md).
  */
-const OUTPUT = join(REPO_ROOT, 'reports', 'bench.md');
-const OPP115 = join(REPO_ROOT, '..', 'shared', 'corpus', 'opp115', 'opp115_segments.jsonl');
-const BUDGET = { ratio: 3, longTaskMs: 50, contentGzipKb: 30, popupGzipKb: 60 };
+const OUTPUT = process.env.BENCH_OUTPUT ?? join(REPO_ROOT, 'reports', 'bench.md');
+const WEIGHTS = join(REPO_ROOT, 'lib', 'engine', 'learned', 'weights.json');
+const BUDGET = { firstHighlightMs: 100, longTaskMs: 50, contentGzipKb: 30 };
+/** A short fixture policy, analysed once before measuring. */
+const WARM_UP_PAGE = 'anthropic-consumer-terms';
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 
-interface PageRow {
+type BrowserName = 'Chromium' | 'Firefox';
+
+interface Target {
   name: string;
-  textChars: number;
-  /** warm, in one task, same page: the extraction and the engine as bundled for the content script */
-  warm: { bare: number; extract: number; analyze: number };
+  kind: 'largest corpus page' | 'corpus page' | `hostile: ${string}`;
+  /** hostile pages are not named like policies: the analysis is asked for, as the toolbar button does */
+  onRequest: boolean;
+}
+
+/** What the page timeline says about one run of the content script (times in ms). */
+interface Measured {
+  /** when the run began: the content script's start on a policy page, the request on a hostile page (from navigation) */
+  began: number;
   extract: number;
-  analyze: number;
-  firstHighlight: number;
+  roundTrip: number;
+  /** from the start of the reading to the first slice of highlights (those in view) */
+  firstFromRead: number;
+  /** from `began` to the first slice of highlights */
+  firstFromStart: number;
+  /** from navigation start to the first slice of highlights */
+  firstFromNavigation: number;
+  paint: number;
   total: number;
-  bare: number;
-  ratio: number;
-  longestTask: number;
-  tasksOver50: number;
+  longestSlice: number;
+  /** slices over 50 ms, by what they were doing */
+  longSlices: Array<[string, number]>;
+  /** Chromium only: the longest `longtask` entry overlapping the run (null where the API does not exist) */
+  longestTask: number | null;
+  tasksOver50: number | null;
+  textChars: number;
+  optOuts: number;
+  exceptions: number;
+}
+
+interface Row {
+  target: Target;
+  browser: BrowserName;
+  measured: Measured | null;
+  error?: string;
 }
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const kb = (bytes: number): string => (bytes / 1024).toFixed(1);
-const ms = (value: number): string => value.toFixed(1);
+const ms = (value: number | null | undefined): string => (value === null || value === undefined ? '–' : value.toFixed(1));
 const verdict = (met: boolean): string => (met ? 'met' : '**NOT met**');
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-function buildAndZip(): void {
+function build(): void {
   if (process.env.BENCH_SKIP_BUILD === '1') return;
-  log('building and zipping the extension (wxt zip)…');
-  const result = spawnSync(npx, ['wxt', 'zip'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (result.status !== 0) throw new Error('wxt zip failed');
+  for (const args of [['wxt', 'build'], ['wxt', 'build', '-b', 'firefox', '--mv3']]) {
+    log(`building: npx ${args.join(' ')}…`);
+    const result = spawnSync(npx, args, { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (result.status !== 0) throw new Error(`${args.join(' ')} failed`);
+  }
+}
+
+/** The corpus page with the most text (by its Markdown source's size). */
+function largestCorpusPage(): string {
+  const names = readdirSync(CORPUS_DIR).filter((file) => file.endsWith('.md') && file !== 'SOURCE.md');
+  return basename(names.reduce((a, b) => (statSync(join(CORPUS_DIR, b)).size > statSync(join(CORPUS_DIR, a)).size ? b : a)), '.md');
+}
+
+function targets(hostile: HostilePage[]): Target[] {
+  const largest = largestCorpusPage();
+  const list: Target[] = [{ name: largest, kind: 'largest corpus page', onRequest: false }];
+  for (const page of hostile) list.push({ name: page.name, kind: `hostile: ${page.kind}`, onRequest: true });
+  if (process.env.BENCH_PAGES !== 'largest') {
+    const corpus = [...policyFiles().entries()].filter(([, file]) => file.startsWith(CORPUS_DIR)).map(([name]) => name).sort();
+    for (const name of corpus) if (name !== largest) list.push({ name, kind: 'corpus page', onRequest: false });
+  }
+  return list;
 }
 
 /**
- * lib/engine/extract/dom.ts and lib/engine/analyze.ts bundled for the page (esbuild, which the toolchain already carries), so the
- * bench can time them warm next to the bare pass, with the content script's own visibility test.
+ * Read in the page as an expression string (no bundler helpers, the same text for both drivers): the first run whose
+ * measures start at or after `from`.
  */
-async function bundleForPage(): Promise<string> {
-  const { build } = await import('esbuild');
-  const result = await build({
-    stdin: {
-      contents: "import { extractFromDom } from './lib/engine/extract/dom'; import { analyze } from './lib/engine/analyze';" +
-        ' (globalThis as any).__clausemarkBench = { extractFromDom, analyze };',
-      resolveDir: REPO_ROOT,
-      loader: 'ts',
-    },
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    write: false,
-    logLevel: 'error',
-  });
-  return result.outputFiles[0]!.text;
-}
-
-/** Evaluated in the page as a string (no bundler wrappers): bare pass, extraction, analysis, warm, 5 rounds each. */
-const WARM_PASS = `(() => {
-  const { extractFromDom, analyze } = globalThis.__clausemarkBench;
-  const visible = { isHidden: (element) => element.checkVisibility({ visibilityProperty: true, opacityProperty: false }) === false &&
-    getComputedStyle(element).display !== 'contents' };
-  const rounds = 5;
-  const time = (run) => { run(); const began = performance.now(); for (let i = 0; i < rounds; i++) run(); return (performance.now() - began) / rounds; };
-  const bare = time(() => { const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT); const parts = [];
-    for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) parts.push(node.data); return parts.join(''); });
-  const extraction = extractFromDom(document.body, visible);
-  const extract = time(() => extractFromDom(document.body, visible));
-  const analyzeMs = time(() => analyze(extraction));
-  return { bare, extract, analyze: analyzeMs };
-})()`;
-
-let warmBundle = '';
-
-async function measurePages(extensionDir: string): Promise<PageRow[]> {
-  warmBundle = await bundleForPage();
-  const server = await startSampleServer(0);
-  const browser = await launchWithExtension({ headless: true, extensionDir });
-  await browser.context.addInitScript(longTaskRecorder);
-  const page = await browser.context.newPage();
-  const names = [...policyFiles().keys()].sort();
-  const rows: PageRow[] = [];
-  try {
-    for (const name of names) {
-      await page.goto(server.urlOf(name));
-      await page.waitForFunction(() => performance.getEntriesByName('clausemark:total').length > 0, null, { timeout: 120_000 });
-      // Let late long-task entries arrive, then read everything from the page timeline.
-      await page.waitForTimeout(200);
-      // No helper functions inside evaluate callbacks: tsx's name-keeping wrappers do not exist in the page.
-      const row = await page.evaluate(() => {
-        const start = performance.getEntriesByName('clausemark:start')[0]?.startTime ?? 0;
-        const total = performance.getEntriesByName('clausemark:total')[0]!;
-        const end = total.startTime + total.duration;
-        const recorder = window as unknown as { __longTasks?: Array<[number, number]>; __flushLongTasks?: () => void };
-        recorder.__flushLongTasks?.();
-        const overlapping = (recorder.__longTasks ?? []).filter(([taskStart, length]) => taskStart < end && taskStart + length > start);
-        // The floor: a read-only TreeWalker over every text node of the body, the mean of 20 passes (the page
-        // clock is coarse).
-        let chars = 0;
-        const began = performance.now();
-        for (let i = 0; i < 20; i++) {
-          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-          const parts: string[] = [];
-          for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) parts.push((node as Text).data);
-          chars = parts.join('').length;
-        }
-        const bare = (performance.now() - began) / 20;
-        return {
-          textChars: chars,
-          extract: performance.getEntriesByName('clausemark:extract')[0]?.duration ?? 0,
-          analyze: performance.getEntriesByName('clausemark:analyze')[0]?.duration ?? 0,
-          firstHighlight: performance.getEntriesByName('clausemark:first-highlight')[0]?.duration ?? 0,
-          total: total.duration,
-          bare,
-          longestTask: overlapping.reduce((max, [, length]) => Math.max(max, length), 0),
-          tasksOver50: overlapping.filter(([, length]) => length > 50).length,
-        };
-      });
-      const ratio = (row.extract + row.analyze) / Math.max(row.bare, 0.01);
-      // The same code warm, in the page's main world: no slicing, no JIT start-up, same clock as the bare pass.
-      await page.addScriptTag({ content: warmBundle });
-      const warm = await page.evaluate(WARM_PASS) as PageRow['warm'];
-      rows.push({ name, ...row, ratio, warm });
-      log(`${name}: extract ${ms(row.extract)} analyse ${ms(row.analyze)} first highlight ${ms(row.firstHighlight)} total ${ms(row.total)} ms; bare pass ${ms(row.bare)} ms; longest task ${ms(row.longestTask)} ms`);
+function readTimeline(from: number): string {
+  return `(() => {
+    const from = ${from};
+    const inRun = (entry) => entry.startTime >= from - 0.5;
+    const measure = (name) => performance.getEntriesByName('clausemark:' + name, 'measure').filter(inRun)[0];
+    const total = measure('total');
+    const first = measure('first-highlight');
+    if (total === undefined || first === undefined) return null;
+    const end = total.startTime + total.duration;
+    const scriptStart = performance.getEntriesByName('clausemark:start', 'mark')[0];
+    const began = from > 0 ? from : (scriptStart ? scriptStart.startTime : 0);
+    const longSlices = performance.getEntriesByType('measure')
+      .filter((entry) => entry.name.startsWith('clausemark:long-slice:') && inRun(entry) && entry.startTime <= end)
+      .map((entry) => [entry.name.slice('clausemark:long-slice:'.length), entry.duration]);
+    const recorder = window.__longTasks === undefined ? null : window;
+    let longestTask = null;
+    let tasksOver50 = null;
+    if (recorder !== null && typeof PerformanceObserver !== 'undefined' && PerformanceObserver.supportedEntryTypes.includes('longtask')) {
+      recorder.__flushLongTasks();
+      const overlapping = recorder.__longTasks.filter(([start, length]) => start < end && start + length > began);
+      longestTask = overlapping.reduce((max, [, length]) => Math.max(max, length), 0);
+      tasksOver50 = overlapping.filter(([, length]) => length > 50).length;
     }
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-  return rows;
+    const registry = CSS.highlights;
+    const extract = measure('extract');
+    const analyze = measure('analyze');
+    const painted = measure('painted');
+    const slice = measure('longest-slice');
+    const firstEnd = first.startTime + first.duration;
+    return {
+      began,
+      extract: extract ? extract.duration : 0,
+      roundTrip: analyze ? analyze.duration : 0,
+      firstFromRead: first.duration,
+      firstFromStart: firstEnd - began,
+      firstFromNavigation: firstEnd,
+      paint: painted ? painted.duration : 0,
+      total: total.duration,
+      longestSlice: slice ? slice.duration : 0,
+      longSlices,
+      longestTask,
+      tasksOver50,
+      textChars: (document.body.innerText || '').length,
+      optOuts: registry && registry.get('clausemark-opt-out') ? registry.get('clausemark-opt-out').size : 0,
+      exceptions: registry && registry.get('clausemark-exception') ? registry.get('clausemark-exception').size : 0,
+    };
+  })()`;
 }
 
-/** The CLI's pipeline in process (annotateFile, what `npm run annotate` calls), over every corpus file. */
-async function cliCorpusThroughput(): Promise<{ files: number; bytes: number; seconds: number }> {
-  const files = [...policyFiles().values()];
-  let bytes = 0;
-  const began = performance.now();
-  for (const file of files) {
-    bytes += statSync(file).size;
-    await annotateFile(file, `file://${file}`, 'bench');
-  }
-  return { files: files.length, bytes, seconds: (performance.now() - began) / 1000 };
+/** Waits for the page's first rendering to settle, so its own load work is not counted against the extension. */
+const SETTLE = 'new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 100))))';
+/** Then records "now" on the page clock: the moment the analysis is asked for. */
+const NOW = 'performance.now()';
+/** Lets slices and late long-task entries land before reading. */
+const AFTER = 'new Promise((done) => setTimeout(done, 300))';
+
+interface Driver {
+  browser: BrowserName;
+  /** loads `url` in a fresh tab and returns a handle to evaluate in it and ask it for an analysis */
+  open(url: string): Promise<{ evaluate(expression: string): Promise<unknown>; analyzeNow(): Promise<unknown>; close(): Promise<void> }>;
+  urlOf(name: string): string;
+  close(): Promise<void>;
 }
 
-/** `npm run annotate -- --jsonl` as a process over the OPP-115 segments (as {id,text} lines). */
-function cliOppThroughput(): { segments: number; bytes: number; seconds: number; exit: number | null } | null {
-  if (!existsSync(OPP115)) return null;
-  const lines = readFileSync(OPP115, 'utf8').split('\n').filter((line) => line.trim().length > 0);
-  let bytes = 0;
-  const input = lines.map((line) => {
-    const record = JSON.parse(line) as { policy_uid: number; segment_id: number; text: string };
-    bytes += Buffer.byteLength(record.text);
-    return JSON.stringify({ id: `${record.policy_uid}-${record.segment_id}`, text: record.text });
-  }).join('\n');
-  const began = performance.now();
-  const result = spawnSync(npx, ['tsx', 'lib/node/cli/main.ts', '--jsonl'], { cwd: REPO_ROOT, input, maxBuffer: 512 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
-  return { segments: lines.length, bytes, seconds: (performance.now() - began) / 1000, exit: result.status };
-}
-
-const SENTENCE_WARM_UP = 'You can opt out of marketing emails at any time. Even if you opt out, we will still send you service messages.';
-
-/** How the engine's time grows on inputs built to make regular expressions backtrack. */
-function engineProbes(): Array<{ input: string; path: string; chars: number; ms: number }> {
-  const rows: Array<{ input: string; path: string; chars: number; ms: number }> = [];
-  const time = (input: string, path: string, text: string, run: () => unknown): void => {
-    const began = performance.now();
-    run();
-    rows.push({ input, path, chars: text.length, ms: performance.now() - began });
+async function chromiumDriver(extraPages: Record<string, string>): Promise<Driver> {
+  const server = await startSampleServer(0, extraPages);
+  const browser = await launchWithExtension({ headless: true, extensionDir: process.env.CLAUSEMARK_EXTENSION_DIR ?? EXTENSION_DIR });
+  await browser.context.addInitScript(longTaskRecorder);
+  return {
+    browser: 'Chromium',
+    urlOf: (name) => server.urlOf(name),
+    async open(url) {
+      const page: ChromiumPage = await browser.context.newPage();
+      await page.goto(url, { waitUntil: 'load', timeout: 120_000 });
+      await page.bringToFront();
+      return {
+        evaluate: (expression) => page.evaluate(expression),
+        async analyzeNow() {
+          const tabId = await activeTabId(browser.serviceWorker);
+          return browser.serviceWorker.evaluate(async (id) => {
+            const api = (globalThis as unknown as { chrome: { tabs: { sendMessage(tab: number, message: unknown): Promise<unknown> } } }).chrome;
+            return api.tabs.sendMessage(id, { type: 'analyze-now' });
+          }, tabId);
+        },
+        close: () => page.close(),
+      };
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+    },
   };
-  // The stress pages' unpunctuated paragraph: policy sentences (offers and exceptions) with the punctuation removed.
-  const paragraph = /<p>([\s\S]*?)<\/p>/.exec(hostilePage(9, 'largest').html)![1]!.replace(/&#39;/g, "'").split(' ');
-  const unpunctuated = (words: number): string => paragraph.slice(0, words).join(' ');
-  analyze(extractFromPlainText(SENTENCE_WARM_UP)); // JIT warm-up, so the first row is not start-up
-  const inputs: Array<[string, string]> = [
-    ...[1_000, 10_000, 100_000].map((n) => [`"you can " × ${n.toLocaleString('en')}`, 'you can '.repeat(n) + 'opt out of sales'] as [string, string]),
-    ...[1_000, 10_000, 100_000].map((n) => [`"opt out " × ${n.toLocaleString('en')}`, 'Unless you ' + 'opt out '.repeat(n) + 'except where required by law'] as [string, string]),
-    ...[10_000, 30_000, 60_000, 100_000].map((n) => [`${n.toLocaleString('en')} words, no punctuation`, unpunctuated(n)] as [string, string]),
-  ];
-  for (const [input, text] of inputs) {
-    // One paragraph as plain text (the CLI's .txt and --jsonl path: one block, however long)…
-    time(input, 'plain text: one block', text, () => analyze(extractFromPlainText(text)));
-    // …and as a page (the extension's and the CLI's HTML path: blocks cut at 10,000 characters).
-    const { extraction } = documentFromHtml(`<p>${text}</p>`, 'probe');
-    time(input, 'page: blocks ≤ 10,000 chars', text, () => analyze(extraction));
-  }
-  return rows;
 }
 
-/** The content script's parts bundled one by one, to say where its size comes from. */
-async function contentScriptComposition(): Promise<Array<{ part: string; raw: number; gzip: number }>> {
-  const { build } = await import('esbuild');
-  const parts: Array<[string, string]> = [
-    ['engine (lib/engine/analyze.ts, lib/segment, lib/classify)', "import { analyzeInSlices } from './lib/engine/analyze'; export { analyzeInSlices };"],
-    ['zod/mini (message and settings schemas)', "import * as z from 'zod/mini'; export const s = z.object({ a: z.string(), b: z.number().check(z.int()) }); export const u = z.discriminatedUnion('t', [z.object({ t: z.literal('x') })]);"],
-    ['DOM adapters (lib/engine/extract/dom.ts, lib/extension/page/highlighter, observer, hover-card)', "export { extractInSlices } from './lib/engine/extract/dom'; export { Highlighter } from './lib/extension/page/highlighter'; export { ContentObserver } from './lib/extension/page/observer'; export { HoverCard } from './lib/extension/page/hover-card';"],
-    ['export building (lib/document/build.ts, summary, hashing)', "export { buildAnnotatedDocument } from './lib/document/build';"],
-    ['whole controller (all of the above, settings, messages)', "export { PageController } from './lib/extension/page/controller'; export { ContentRequest } from './lib/extension/messages/protocol';"],
-  ];
-  const rows: Array<{ part: string; raw: number; gzip: number }> = [];
-  for (const [part, contents] of parts) {
-    const result = await build({ stdin: { contents, resolveDir: REPO_ROOT, loader: 'ts' }, bundle: true, minify: true, format: 'esm', write: false, logLevel: 'error' });
-    const bytes = Buffer.from(result.outputFiles[0]!.contents);
-    rows.push({ part, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length });
-  }
-  return rows;
+async function firefoxDriver(extraPages: Record<string, string>): Promise<Driver> {
+  const session = await launchFirefox({ extraPages, extensionDir: process.env.CLAUSEMARK_FIREFOX_DIR ?? FIREFOX_EXTENSION_DIR });
+  return {
+    browser: 'Firefox',
+    urlOf: (name) => session.server.urlOf(name),
+    async open(url) {
+      const page: FirefoxPage = await session.openPage(url);
+      return {
+        evaluate: (expression) => page.evaluate(expression),
+        async analyzeNow() {
+          const tabId = await session.tabIdOf(page);
+          return session.inExtension(async (id: number) => {
+            const api = (globalThis as unknown as { browser: { tabs: { sendMessage(tab: number, message: unknown): Promise<unknown> } } }).browser;
+            return api.tabs.sendMessage(id, { type: 'analyze-now' });
+          }, tabId);
+        },
+        close: () => page.close(),
+      };
+    },
+    close: () => session.close(),
+  };
 }
 
-function sizeOf(path: string): { raw: number; gzip: number } {
+async function poll<T>(check: () => Promise<T | null>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs / 1000} s`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+async function measure(driver: Driver, target: Target): Promise<Row> {
+  const tab = await driver.open(driver.urlOf(target.name));
+  try {
+    let from = 0;
+    if (target.onRequest) {
+      await tab.evaluate(SETTLE);
+      from = (await tab.evaluate(NOW)) as number;
+      const reply = (await tab.analyzeNow()) as { ok?: boolean } | undefined;
+      if (reply?.ok !== true) throw new Error('the content script answered that the analysis failed');
+      // A page whose heading names it a policy was already being read when asked: the request joined that run,
+      // which began at the content script's start.
+      const joined = await tab.evaluate(`(() => { const reads = performance.getEntriesByName('clausemark:read');
+        return reads.length > 0 && reads.every((entry) => entry.startTime < ${from}); })()`);
+      if (joined === true) from = 0;
+    }
+    await poll(async () => ((await tab.evaluate(readTimeline(from))) as Measured | null), 120_000, `timings for ${target.name}`);
+    await tab.evaluate(AFTER);
+    const measured = (await tab.evaluate(readTimeline(from))) as Measured;
+    log(`${driver.browser} ${target.name}: read ${ms(measured.extract)}, round trip ${ms(measured.roundTrip)}, first highlight ` +
+      `${ms(measured.firstFromStart)} (from navigation ${ms(measured.firstFromNavigation)}), total ${ms(measured.total)} ms; ` +
+      `longest slice ${ms(measured.longestSlice)}, longest task ${ms(measured.longestTask)} ms; ${measured.optOuts}+${measured.exceptions} highlights; ` +
+      `slices > 50 ms: ${measured.longSlices.map(([what, duration]) => `${what} ${duration.toFixed(0)}`).join(', ') || 'none'}`);
+    return { target, browser: driver.browser, measured };
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    log(`${driver.browser} ${target.name}: FAILED ${message}`);
+    return { target, browser: driver.browser, measured: null, error: message };
+  } finally {
+    await tab.close().catch(() => undefined);
+  }
+}
+
+function sizeOf(path: string): { raw: number; gzip: number } | null {
+  if (!existsSync(path)) return null;
   const bytes = readFileSync(path);
   return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
 }
 
-function bundleSizes(extensionDir: string): Array<{ part: string; files: string[]; raw: number; gzip: number }> {
-  const collect = (dir: string, test: (file: string) => boolean): string[] =>
-    existsSync(dir) ? readdirSync(dir).filter(test).map((file) => join(dir, file)) : [];
-  const parts: Array<{ part: string; files: string[] }> = [
-    { part: 'content script', files: collect(join(extensionDir, 'content-scripts'), (file) => file.startsWith('policy.')) },
-    { part: 'background', files: [join(extensionDir, 'background.js')] },
-    {
-      part: 'popup',
-      files: [
-        join(extensionDir, 'popup.html'),
-        ...collect(join(extensionDir, 'chunks'), (file) => file.startsWith('popup')),
-        ...collect(join(extensionDir, 'assets'), (file) => file.startsWith('popup')),
-      ],
-    },
+function sizes(dir: string): Array<{ part: string; file: string; size: { raw: number; gzip: number } | null }> {
+  const content = join(dir, 'content-scripts', 'policy.js');
+  return [
+    { part: 'content script', file: relative(REPO_ROOT, content), size: sizeOf(content) },
+    { part: 'background', file: relative(REPO_ROOT, join(dir, 'background.js')), size: sizeOf(join(dir, 'background.js')) },
   ];
-  return parts.map(({ part, files }) => {
-    const present = files.filter((file) => existsSync(file));
-    const sizes = present.map(sizeOf);
-    return { part, files: present.map((file) => relative(extensionDir, file)), raw: sizes.reduce((s, x) => s + x.raw, 0), gzip: sizes.reduce((s, x) => s + x.gzip, 0) };
-  });
 }
 
-function zipSize(): { file: string; bytes: number } | null {
-  const dir = join(REPO_ROOT, '.output');
-  const zips = existsSync(dir) ? readdirSync(dir).filter((file) => file.endsWith('-chrome.zip')) : [];
-  if (zips.length === 0) return null;
-  const newest = zips.map((file) => ({ file, time: statSync(join(dir, file)).mtimeMs })).sort((a, b) => b.time - a.time)[0]!;
-  return { file: newest.file, bytes: statSync(join(dir, newest.file)).size };
+/** The Clausemark-attributable longest task: the Long Tasks API where it exists (Chromium), else the longest slice. */
+const longestOf = (measured: Measured): number => Math.max(measured.longestTask ?? 0, measured.longestSlice);
+
+function report(rows: Row[], browsers: BrowserName[]): string {
+  const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.+)/)?.[1] ?? 'unknown CPU';
+  const byTarget = new Map<string, Map<BrowserName, Row>>();
+  for (const row of rows) {
+    if (!byTarget.has(row.target.name)) byTarget.set(row.target.name, new Map());
+    byTarget.get(row.target.name)!.set(row.browser, row);
+  }
+  const out: string[] = [];
+  out.push('# Clausemark benchmark', '');
+  out.push(`Generated by \`npm run bench\` (scripts/bench.ts) on ${new Date().toISOString().slice(0, 10)}: ${cpu}, Node ${process.version}, ` +
+    `${browsers.join(' and ')} headless with the built extension (Chromium: ${basename(findBrowser() ?? '?')} via playwright-core; Firefox: ` +
+    `${basename(findFirefox() ?? '?')} over WebDriver BiDi via puppeteer-core). A benchmark, not a test: numbers vary with the machine's load ` +
+    '(2 shared cores).', '');
+  out.push('## What is measured', '');
+  out.push('The analysis runs in the background (lib/extension/background/handler.ts → lib/pipeline.ts `annotate()`): the content ' +
+    'script reads the page in slices, sends the text, and paints the document that comes back, in slices, what is in view first. ' +
+    'Every number comes from the page\'s performance timeline, where the content script writes its own measures ' +
+    '(lib/extension/page/timing.ts).', '');
+  out.push('- **read**: extracting the visible text (`clausemark:extract`).');
+  out.push('- **round trip**: sending the text to the background, its analysis, and the reply (`clausemark:analyze`).');
+  out.push('- **first highlight**: until the first slice of highlights is registered with `CSS.highlights` (spans in view first). ' +
+    'Measured **from the content script\'s start** (`clausemark:start`, injected at `document_idle`; this includes asking the ' +
+    'background for the settings) on policy pages, and from the request on hostile pages (they are not named like policies, so ' +
+    'the analysis is asked for, as the toolbar button does). This is the budgeted number. *From navigation* adds the page\'s own ' +
+    'loading until `document_idle`; *from read* is the old definition (from the start of the reading, after the settings).');
+  out.push('- **total**: until every highlight is painted.');
+  out.push('- **longest task**: Chromium: the longest `longtask` entry (Long Tasks API, any script) overlapping the run, an upper ' +
+    'bound on Clausemark\'s share. Firefox has no Long Tasks API: there it is the content script\'s longest slice of main-thread ' +
+    'work between two awaits (`clausemark:longest-slice`), which does not see the browser\'s own work on the script\'s behalf ' +
+    '(cloning the message and its reply). Both are shown for Chromium, where they can be compared.', '');
+
+  out.push('## Budgets', '');
+  out.push('| budget | ' + browsers.join(' | ') + ' |', '| --- |' + browsers.map(() => ' --- |').join(''));
+  const largest = rows.find((row) => row.target.kind === 'largest corpus page')?.target.name ?? '?';
+  const cell = (browser: BrowserName, pick: (rows: Row[]) => string): string => pick(rows.filter((row) => row.browser === browser));
+  out.push(`| first highlight ≤ ${BUDGET.firstHighlightMs} ms from the content script's start, largest corpus page (${largest}) | ` + browsers.map((browser) => cell(browser, (mine) => {
+    const row = mine.find((candidate) => candidate.target.name === largest);
+    if (!row?.measured) return `not measured (${row?.error ?? 'missing'})`;
+    return `${ms(row.measured.firstFromStart)} ms: ${verdict(row.measured.firstFromStart <= BUDGET.firstHighlightMs)}`;
+  })).join(' | ') + ' |');
+  out.push(`| longest Clausemark task ≤ ${BUDGET.longTaskMs} ms on every page | ` + browsers.map((browser) => cell(browser, (mine) => {
+    const measured = mine.filter((row) => row.measured !== null);
+    if (measured.length === 0) return 'not measured';
+    const worst = measured.reduce((a, b) => (longestOf(b.measured!) > longestOf(a.measured!) ? b : a));
+    const over = measured.filter((row) => longestOf(row.measured!) > BUDGET.longTaskMs).length;
+    const failed = mine.length - measured.length;
+    return `${ms(longestOf(worst.measured!))} ms (${worst.target.name}); ${over} of ${measured.length} pages over` +
+      `${failed > 0 ? `, ${failed} not measured` : ''}: ${verdict(over === 0 && failed === 0)}`;
+  })).join(' | ') + ' |', '');
+
+  out.push('## Side by side', '');
+  out.push('ms. *First* = first highlight from the content script\'s start (from the request on hostile pages); *longest* = longest ' +
+    'task (Chromium: Long Tasks API; Firefox: longest slice).', '');
+  out.push('| page | kind | ' + browsers.map((b) => `${b} first | ${b} total | ${b} longest`).join(' | ') + ' |');
+  out.push('| --- | --- |' + browsers.map(() => ' ---: | ---: | ---: |').join(''));
+  for (const [name, perBrowser] of byTarget) {
+    const kind = [...perBrowser.values()][0]!.target.kind;
+    const cells = browsers.map((browser) => {
+      const measured = perBrowser.get(browser)?.measured;
+      if (!measured) return `failed | – | –`;
+      return `${ms(measured.firstFromStart)} | ${ms(measured.total)} | ${ms(longestOf(measured))}`;
+    });
+    out.push(`| ${name} | ${kind} | ${cells.join(' | ')} |`);
+  }
+  out.push('');
+
+  for (const browser of browsers) {
+    out.push(`## ${browser} in detail`, '');
+    out.push('| page | text chars | read | round trip | first (from start) | first (from navigation) | first (from read) | paint | total | longest slice | slices > 50 ms | longest task | tasks > 50 ms | highlights |');
+    out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |');
+    for (const row of rows.filter((candidate) => candidate.browser === browser)) {
+      const m = row.measured;
+      if (!m) {
+        out.push(`| ${row.target.name} | failed: ${row.error ?? '?'} |||||||||||||`);
+        continue;
+      }
+      const slices = m.longSlices.map(([what, duration]) => `${what} ${duration.toFixed(0)}`).join(', ') || '–';
+      out.push(`| ${row.target.name} | ${m.textChars.toLocaleString('en')} | ${ms(m.extract)} | ${ms(m.roundTrip)} | ${ms(m.firstFromStart)} | ` +
+        `${ms(m.firstFromNavigation)} | ${ms(m.firstFromRead)} | ${ms(m.paint)} | ${ms(m.total)} | ${ms(m.longestSlice)} | ${slices} | ` +
+        `${ms(m.longestTask)} | ${m.tasksOver50 ?? '–'} | ${m.optOuts}+${m.exceptions} |`);
+    }
+    out.push('');
+  }
+
+  out.push('## Sizes', '');
+  out.push('gzip -9 of the built files.', '');
+  out.push('| part | file | raw KB | gzip KB | budget |', '| --- | --- | ---: | ---: | --- |');
+  const dirs: Array<[string, string]> = [
+    ['Chromium', process.env.CLAUSEMARK_EXTENSION_DIR ?? EXTENSION_DIR],
+    ['Firefox', process.env.CLAUSEMARK_FIREFOX_DIR ?? FIREFOX_EXTENSION_DIR],
+  ];
+  for (const [browser, dir] of dirs) {
+    for (const { part, file, size } of sizes(dir)) {
+      const budget = part === 'content script' && size ? `≤ ${BUDGET.contentGzipKb} KB: ${verdict(size.gzip <= BUDGET.contentGzipKb * 1024)}` : '';
+      out.push(`| ${browser} ${part} | ${file} | ${size ? kb(size.raw) : 'missing'} | ${size ? kb(size.gzip) : '–'} | ${budget} |`);
+    }
+  }
+  const weights = sizeOf(WEIGHTS);
+  out.push(`| learned weights (bundled into the background) | ${relative(REPO_ROOT, WEIGHTS)} | ${weights ? kb(weights.raw) : 'missing'} | ${weights ? kb(weights.gzip) : '–'} | |`, '');
+  out.push('The command line\'s throughput is measured by `npm run bench:cli` (reports/cli-bench.md).', '');
+  return `${out.join('\n')}\n`;
 }
 
 async function main(): Promise<void> {
-  if (findBrowser() === null) throw new Error(INSTALL_HINT);
-  buildAndZip();
-  const extensionDir = process.env.CLAUSEMARK_EXTENSION_DIR ?? EXTENSION_DIR;
-  const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.+)/)?.[1] ?? 'unknown CPU';
-  log('measuring corpus pages in Chromium…');
-  const rows = await measurePages(extensionDir);
-  log('measuring the CLI…');
-  const corpus = await cliCorpusThroughput();
-  const opp = cliOppThroughput();
-  log('probing the engine with pathological inputs…');
-  const probes = engineProbes();
-  const sizes = bundleSizes(extensionDir);
-  const zip = zipSize();
-
-  const largest = rows.reduce((a, b) => (b.textChars > a.textChars ? b : a));
-  const longest = rows.reduce((a, b) => (b.longestTask > a.longestTask ? b : a));
-  const content = sizes.find((size) => size.part === 'content script')!;
-  const popup = sizes.find((size) => size.part === 'popup')!;
-  const sum = (pick: (row: PageRow) => number): number => rows.reduce((s, row) => s + pick(row), 0);
-  const engineShare = sum((row) => row.analyze) / sum((row) => row.extract + row.analyze);
-
-  const out: string[] = [];
-  out.push('# Clausemark benchmark', '');
-  out.push(`Generated by \`npm run bench\` (scripts/bench.ts) on ${new Date().toISOString().slice(0, 10)}: ${cpu}, ` +
-    `Node ${process.version}, ${basename(findBrowser()!)} headless with the built extension. A benchmark, not a test: ` +
-    'numbers vary with machine load (this machine has 2 shared cores).', '');
-  out.push('## Budgets', '');
-  out.push('| budget | measured | verdict |', '| --- | --- | --- |');
-  const warmRatio = (largest.warm.extract + largest.warm.analyze) / largest.warm.bare;
-  out.push(`| full analysis ≤ ${BUDGET.ratio}× a bare TreeWalker pass, largest page (${largest.name}, ${largest.textChars.toLocaleString('en')} chars) | ` +
-    `warm, same task: ${ms(largest.warm.extract + largest.warm.analyze)} ms vs ${ms(largest.warm.bare)} ms = **${warmRatio.toFixed(0)}×** ` +
-    `(extraction ${(largest.warm.extract / largest.warm.bare).toFixed(1)}×, engine ${(largest.warm.analyze / largest.warm.bare).toFixed(0)}×); ` +
-    `as the content script ran it (cold, sliced): ${ms(largest.extract + largest.analyze)} ms = ${largest.ratio.toFixed(0)}× | ${verdict(warmRatio <= BUDGET.ratio)} |`);
-  out.push(`| no main-thread task over ${BUDGET.longTaskMs} ms while the content script works (all ${rows.length} pages) | ` +
-    `longest ${ms(longest.longestTask)} ms (${longest.name}); ${rows.filter((row) => row.longestTask > BUDGET.longTaskMs).length} pages with one; ` +
-    `the first page after the browser starts also compiles the content script (${ms(rows[0]!.longestTask)} ms there), ` +
-    `the other pages' longest is ${ms(Math.max(0, ...rows.slice(1).map((row) => row.longestTask)))} ms | ${verdict(longest.longestTask <= BUDGET.longTaskMs)} |`);
-  out.push(`| content script ≤ ${BUDGET.contentGzipKb} KB gzip | ${kb(content.gzip)} KB | ${verdict(content.gzip <= BUDGET.contentGzipKb * 1024)} |`);
-  out.push(`| popup ≤ ${BUDGET.popupGzipKb} KB gzip | ${kb(popup.gzip)} KB | ${verdict(popup.gzip <= BUDGET.popupGzipKb * 1024)} |`, '');
-  const warmEngine = sum((row) => row.warm.analyze) / sum((row) => row.warm.extract + row.warm.analyze);
-  out.push(`Warm, over all pages, the engine's share of extraction + analysis is ${(warmEngine * 100).toFixed(0)}%; extraction alone ` +
-    `is ${median(rows.map((row) => row.warm.extract / row.warm.bare)).toFixed(1)}× the bare pass (median), the engine ` +
-    `${median(rows.map((row) => row.warm.analyze / row.warm.bare)).toFixed(0)}×.`, '');
-  out.push(`As the content script ran, over all pages: extraction ${ms(sum((row) => row.extract))} ms, analysis (the engine: ` +
-    `lib/segment, lib/classify, lib/engine/analyze.ts) ${ms(sum((row) => row.analyze))} ms — the engine's share of reading + analysing is ` +
-    `${(engineShare * 100).toFixed(0)}%. The bare pass only concatenates text nodes; extraction also asks the layout engine ` +
-    'which elements are visible, keeps block structure and the offset map, and yields to the page every 8 ms.', '');
-
-  out.push('## Content script on each corpus page', '');
-  out.push('Times in ms from the page timeline (`clausemark:*` measures). *Full* = extract + analyse; *ratio* = full ÷ bare ' +
-    'TreeWalker pass; *first highlight* and *total* include building the export and painting (total also the round trip ' +
-    'to the background). *Longest task*: longest `longtask` entry overlapping the content script\'s work.', '');
-  out.push('*Warm* columns: the same extraction and engine code bundled into the page and timed in one task right after the ' +
-    'bare pass (mean of 5 runs after a warm-up): no slicing, no JIT start-up.', '');
-  out.push('| page | text chars | extract | analyse | full | bare pass | ratio | first highlight | total | longest task | tasks > 50 ms | warm bare | warm extract | warm analyse | warm ratio |');
-  out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  const warmRatioOf = (row: PageRow): number => (row.warm.extract + row.warm.analyze) / row.warm.bare;
-  for (const row of rows) {
-    out.push(`| ${row.name} | ${row.textChars.toLocaleString('en')} | ${ms(row.extract)} | ${ms(row.analyze)} | ${ms(row.extract + row.analyze)} | ` +
-      `${ms(row.bare)} | ${row.ratio.toFixed(0)}× | ${ms(row.firstHighlight)} | ${ms(row.total)} | ${ms(row.longestTask)} | ${row.tasksOver50} | ` +
-      `${row.warm.bare.toFixed(2)} | ${ms(row.warm.extract)} | ${ms(row.warm.analyze)} | ${warmRatioOf(row).toFixed(0)}× |`);
+  const wanted = (process.env.BENCH_BROWSERS ?? 'chromium,firefox').toLowerCase();
+  const browsers: BrowserName[] = [];
+  if (wanted.includes('chromium')) {
+    if (findBrowser() === null) throw new Error(INSTALL_HINT);
+    browsers.push('Chromium');
   }
-  out.push(`| **median** | | ${ms(median(rows.map((r) => r.extract)))} | ${ms(median(rows.map((r) => r.analyze)))} | | ${ms(median(rows.map((r) => r.bare)))} | ` +
-    `${median(rows.map((r) => r.ratio)).toFixed(0)}× | ${ms(median(rows.map((r) => r.firstHighlight)))} | ${ms(median(rows.map((r) => r.total)))} | ` +
-    `${ms(median(rows.map((r) => r.longestTask)))} | | ${median(rows.map((r) => r.warm.bare)).toFixed(2)} | ${ms(median(rows.map((r) => r.warm.extract)))} | ` +
-    `${ms(median(rows.map((r) => r.warm.analyze)))} | ${median(rows.map(warmRatioOf)).toFixed(0)}× |`, '');
-
-  out.push('## Command line throughput', '');
-  out.push(`- Corpus, in process (\`annotateFile\`, the pipeline \`npm run annotate\` runs: Markdown → HTML → DOM extraction → ` +
-    `analysis → export → provision matching): ${corpus.files} files, ${(corpus.bytes / 1e6).toFixed(2)} MB in ${corpus.seconds.toFixed(2)} s = ` +
-    `**${(corpus.bytes / 1e6 / corpus.seconds).toFixed(2)} MB/s**.`);
-  if (opp) {
-    out.push(`- OPP-115 segments, as a process (\`npm run annotate -- --jsonl\`, start-up included): ${opp.segments} segments, ` +
-      `${(opp.bytes / 1e6).toFixed(2)} MB of text in ${opp.seconds.toFixed(2)} s = **${(opp.bytes / 1e6 / opp.seconds).toFixed(2)} MB/s** (exit ${opp.exit}).`);
-  } else {
-    out.push(`- OPP-115 segments: SKIPPED, ${OPP115} is absent.`);
+  if (wanted.includes('firefox')) {
+    if (findFirefox() === null) throw new Error(FIREFOX_INSTALL_HINT);
+    browsers.push('Firefox');
   }
-  out.push('');
-
-  out.push('## Engine on pathological inputs (Node)', '');
-  out.push('`analyze()` on inputs built to make regular expressions backtrack, as one plain-text block (the CLI\'s .txt and ' +
-    '--jsonl path) and as a page (the HTML path, where lib/engine/extract/dom.ts cuts blocks at 10,000 characters). Time that ' +
-    'grows faster than the input is the engine\'s (lib/classify); the page path bounds it.', '');
-  out.push('| input | path | chars | ms |', '| --- | --- | ---: | ---: |');
-  for (const probe of probes) out.push(`| ${probe.input} | ${probe.path} | ${probe.chars.toLocaleString('en')} | ${ms(probe.ms)} |`);
-  out.push('');
-
-  const composition = await contentScriptComposition();
-  out.push('## Sizes', '');
-  out.push('| part | files | raw KB | gzip -9 KB |', '| --- | --- | ---: | ---: |');
-  for (const size of sizes) out.push(`| ${size.part} | ${size.files.join(', ')} | ${kb(size.raw)} | ${kb(size.gzip)} |`);
-  out.push(zip ? `| zip (\`wxt zip\`) | .output/${zip.file} | ${kb(zip.bytes)} | – |` : '| zip | not found: run `npx wxt zip` | – | – |', '');
-  out.push('What the content script is made of: each group bundled alone (esbuild, minified, gzip -9; groups share code, ' +
-    'so the parts do not add up exactly; the rest of the shipped file is the browser-API polyfill and WXT\'s loader).', '');
-  out.push('| part | raw KB | gzip KB |', '| --- | ---: | ---: |');
-  for (const part of composition) out.push(`| ${part.part} | ${kb(part.raw)} | ${kb(part.gzip)} |`);
-  out.push('');
-
-  mkdirSync(join(REPO_ROOT, 'reports'), { recursive: true });
-  writeFileSync(OUTPUT, `${out.join('\n')}\n`);
+  build();
+  const hostile = HOSTILE_KINDS.map((_, index) => hostilePage(index, 'largest'));
+  const pages = lazyPages(hostile.map((page) => ({ name: page.name, build: () => page.html })));
+  const only = process.env.BENCH_ONLY === undefined ? null : new RegExp(process.env.BENCH_ONLY);
+  const list = targets(hostile).filter((target) => only === null || only.test(target.name));
+  const rows: Row[] = [];
+  mkdirSync(join(OUTPUT, '..'), { recursive: true });
+  for (const browser of browsers) {
+    log(`measuring ${list.length} pages in ${browser}…`);
+    const driver = browser === 'Chromium' ? await chromiumDriver(pages) : await firefoxDriver(pages);
+    try {
+      // One page first, not reported: the background's first analysis also loads its dataset and compiles the
+      // engine, which a person pays once per browser start, not per page.
+      await measure(driver, { name: WARM_UP_PAGE, kind: 'corpus page', onRequest: false });
+      for (const target of list) {
+        rows.push(await measure(driver, target));
+        // Written after every page: a run cut short still leaves what it measured.
+        writeFileSync(OUTPUT, report(rows, browsers));
+      }
+    } finally {
+      await driver.close();
+    }
+  }
+  const text = report(rows, browsers);
+  writeFileSync(OUTPUT, text);
   log(`wrote ${relative(process.cwd(), OUTPUT)}`);
-  process.stdout.write(`${out.slice(0, 12).join('\n')}\n`);
+  const budgets = text.indexOf('## Budgets');
+  process.stdout.write(`${text.slice(budgets, text.indexOf('## Side by side'))}`);
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { runInSlices, runToEnd } from './slices';
+import { runToEnd } from './slices';
 import type { AnalyzedClause, ExtractedText } from './model/analysis';
 import { segmentClauses, type ClauseSpan } from './segment/clauses';
 import { detectTopic } from './classify/topic';
@@ -10,8 +10,8 @@ import { learnedClauses } from './learned/clauses';
 import type { LearnedModel } from './learned/model';
 
 /**
- * The analysis core: extracted text → labelled clauses, in character offsets. Pure and synchronous per step; the
- * generator form lets the content script yield to the page between slices (analyzeInSlices).
+ * The analysis core: extracted text → labelled clauses, in character offsets. Pure and synchronous; it runs in the
+ * background worker and the CLI, never on a page's main thread.
  */
 export interface AnalyzeInput extends ExtractedText {
   links?: Array<{ start: number; end: number; href: string }>;
@@ -74,16 +74,6 @@ export const LEARNED_STAGE_MAX_TEXT = 2_500_000;
 /** The rule engine alone: hand-written cue tables (the learned stage's candidate generator and features). */
 export function analyzeByRules(input: AnalyzeInput): AnalyzedClause[] {
   return runToEnd(analyzeSteps(input, Number.MAX_SAFE_INTEGER));
-}
-
-/** Runs the analysis in slices of at most `budgetMs`, awaiting `yieldToPage` between them. */
-export function analyzeInSlices(
-  input: AnalyzeInput,
-  yieldToPage: () => Promise<void>,
-  onProgress: (progress: Progress) => void = () => {},
-  budgetMs = 8,
-): Promise<AnalyzedClause[]> {
-  return runInSlices(analyzeSteps(input, 8), yieldToPage, onProgress, budgetMs);
 }
 
 function analyzeClause(

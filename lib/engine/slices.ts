@@ -1,6 +1,6 @@
 /**
  * The one time-slicing driver: runs a step generator, awaiting `yieldToPage` whenever a slice has run `budgetMs`,
- * so long work (reading a 5 MB page, analysing it) never holds the main thread in one task. Also runs one to the end
+ * so long work (reading a 5 MB page) never holds the main thread in one task. Also runs one to the end
  * at once (runToEnd), for Node and tests.
  */
 export async function runInSlices<P, R>(

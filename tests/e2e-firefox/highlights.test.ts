@@ -52,7 +52,9 @@ describe('Firefox: the Anthropic privacy policy', () => {
   it('records its timings on the page', async () => {
     const timings = await session.timings(page);
     expect(timings.analyze).toBeGreaterThan(0);
-    expect(timings['first-highlight']).toBeGreaterThanOrEqual(timings.analyze!);
+    // a first look at the start of a long page can paint before the whole analysis is back
+    expect(timings['first-highlight']).toBeGreaterThan(0);
+    expect(timings.total).toBeGreaterThanOrEqual(timings['first-highlight']!);
     console.info(`Firefox, content script on ${POLICY_PAGE}: ${JSON.stringify(timings)} ms`);
   });
 

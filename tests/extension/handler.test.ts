@@ -149,6 +149,16 @@ describe('createMessageHandler: analysis from a content script, then the popup a
     expect(logged).toEqual([]);
   });
 
+  it('answers a first look (preview) with the analysis alone: no provision matching, nothing stored, no badge', async () => {
+    const handle = makeHandler({ now: clock });
+    const reply = await handle({ ...policyMessage, preview: true }, contentScript);
+    expect(reply).toMatchObject({ ok: true });
+    const document = (reply as { ok: true; document: AnnotatedDocument }).document;
+    expect(document.clauses).toEqual(plainDocument.clauses);
+    expect(document.clauses.every((clause) => clause.provision === null)).toBe(true);
+    await expectNothingStored();
+  });
+
   it('dates an analysis by the current time when no clock is given', async () => {
     const handle = makeHandler();
     const before = Date.now();

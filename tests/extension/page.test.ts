@@ -53,7 +53,11 @@ async function withHighlightApi(run: (registry: Map<string, { ranges: Range[] }>
   const registry = new Map<string, { ranges: Range[] }>();
   const page = win() as unknown as Record<string, unknown>;
   const css = Object.getOwnPropertyDescriptor(page, 'CSS');
-  page.Highlight = class { ranges: Range[]; constructor(...ranges: Range[]) { this.ranges = ranges; } };
+  page.Highlight = class {
+    ranges: Range[];
+    constructor(...ranges: Range[]) { this.ranges = ranges; }
+    add(range: Range): void { this.ranges.push(range); }
+  };
   Object.defineProperty(page, 'CSS', { value: { highlights: registry }, configurable: true });
   try {
     await run(registry);
@@ -201,8 +205,9 @@ describe('PageController with WXT ctx', () => {
       const result = await controller.run(true);
       expect(result.status).toBe('done');
       // the page is read here and analysed in the background: one message with the extraction, no analysis here
-      expect(client.sent.map((message) => ('type' in message ? message.type : ''))).toEqual(['get-settings', 'analysis']);
-      const sent = client.sent[1] as BackgroundMessage<'analysis'>;
+      // the fixture is long enough for a first look at its start: the whole page is the last message
+      expect(client.sent.map((message) => ('type' in message ? message.type : ''))).toEqual(['get-settings', 'analysis', 'analysis']);
+      const sent = client.sent[2] as BackgroundMessage<'analysis'>;
       expect(AnalysisReport.safeParse(sent).success).toBe(true);
       expect(sent).toMatchObject({ type: 'analysis', url: window.location.href, title: 'Privacy Policy', looksLikePolicy: true, text: pageText });
       expect(sent.blocks).toHaveLength(document.body.children.length);
@@ -300,5 +305,148 @@ describe('PageController with WXT ctx', () => {
       document.documentElement.removeAttribute('lang');
       window.history.replaceState(null, '', before);
     }
+  });
+});
+
+describe('Highlighter.paintInSlices', () => {
+  function page(paragraphs: number): ReturnType<typeof extractFromDom> {
+    document.body.innerHTML = Array.from({ length: paragraphs }, (_, i) => `<p>Clause ${String(i).padStart(3, '0')} you can opt out.</p>`).join('');
+    return extractFromDom(document.body);
+  }
+
+  it('paints what is in view first, then the rest nearest first, yielding between slices', async () => {
+    const extraction = page(60);
+    const spans = extraction.blocks.map((block) => ({ start: block.start, end: block.end }));
+    await withHighlightApi(async (registry) => {
+      const highlighter = new Highlighter(win(), extraction.runs);
+      const from = spans[40]!.start;
+      let clock = 0;
+      let pauses = 0;
+      const progress: number[] = [];
+      const painted = await highlighter.paintInSlices({ 'opt-out': spans }, from, async () => void pauses++, (count) => progress.push(count), 4, () => clock++);
+      expect(painted).toBe(60);
+      expect(pauses).toBeGreaterThan(5);
+      expect(progress.at(-1)).toBe(60);
+      const texts = registry.get('clausemark-opt-out')!.ranges.map((range) => range.toString().slice(0, 10));
+      expect(texts.slice(0, 20)).toEqual(spans.slice(40).map((_, i) => `Clause ${String(40 + i).padStart(3, '0')}`));
+      expect(texts.slice(20, 22)).toEqual(['Clause 039', 'Clause 038']);
+      expect(new Set(texts).size).toBe(60);
+    });
+  });
+
+  it('stops a paint in slices when the highlights are cleared meanwhile', async () => {
+    const extraction = page(40);
+    const spans = extraction.blocks.map((block) => ({ start: block.start, end: block.end }));
+    await withHighlightApi(async (registry) => {
+      const highlighter = new Highlighter(win(), extraction.runs);
+      let clock = 0;
+      const painted = await highlighter.paintInSlices({ exception: spans }, 0, async () => highlighter.clear(), () => {}, 4, () => clock++);
+      expect(painted).toBeLessThan(40);
+      expect(registry.has('clausemark-exception')).toBe(false);
+    });
+  });
+});
+
+describe('previewOf', () => {
+  const blocksOf = (text: string) => {
+    const blocks: Array<{ start: number; end: number; kind: 'paragraph'; level: number }> = [];
+    let start = 0;
+    for (const part of text.split('\n\n')) {
+      blocks.push({ start, end: start + part.length, kind: 'paragraph', level: 0 });
+      start += part.length + 2;
+    }
+    return blocks;
+  };
+
+  it('is the start of a long page up to the end of the block past PREVIEW_CHARS from what is in view', async () => {
+    const { previewOf, PREVIEW_CHARS } = await import('../../lib/extension/page/preview');
+    const text = Array.from({ length: 400 }, (_, i) => `Paragraph ${i} says you can opt out at any time.`).join('\n\n');
+    const blocks = blocksOf(text);
+    const links = [{ start: 0, end: 9, href: '/a' }, { start: text.length - 5, end: text.length, href: '/b' }];
+    const preview = previewOf({ text, blocks, links }, 0)!;
+    expect(preview.text).toBe(text.slice(0, preview.text.length));
+    expect(preview.text.length).toBeGreaterThanOrEqual(PREVIEW_CHARS);
+    expect(preview.text.length).toBeLessThan(PREVIEW_CHARS + 100);
+    expect(preview.blocks.at(-1)!.end).toBe(preview.text.length);
+    expect(preview.blocks).toEqual(blocks.slice(0, preview.blocks.length));
+    expect(preview.links).toEqual([links[0]]);
+    // further down the page, a longer start
+    expect(previewOf({ text, blocks, links }, 2_000)!.text.length).toBeGreaterThanOrEqual(PREVIEW_CHARS + 2_000);
+  });
+
+  it('is null for a page short enough for one round trip, or a view far down the page', async () => {
+    const { previewOf, PREVIEW_MAX_START } = await import('../../lib/extension/page/preview');
+    const short = 'You can opt out.\n\nWe keep logs.';
+    expect(previewOf({ text: short, blocks: blocksOf(short), links: [] }, 0)).toBeNull();
+    const long = Array.from({ length: 4000 }, (_, i) => `Paragraph ${i} says you can opt out at any time.`).join('\n\n');
+    expect(previewOf({ text: long, blocks: blocksOf(long), links: [] }, PREVIEW_MAX_START + 1)).toBeNull();
+  });
+});
+
+describe('PageController on a long page', () => {
+  it('sends a first look at the start of the page, then the whole page, and ends with the whole analysis painted', async () => {
+    showPolicyPage();
+    // The fixture three times over: long enough for a first look.
+    const copies = [...document.body.children].map((element) => element.cloneNode(true));
+    document.body.append(...copies.map((node) => node.cloneNode(true)), ...copies.map((node) => node.cloneNode(true)));
+    // An offer and its exception in the first view (the fixture's first offer is further down).
+    const top = document.createElement('p');
+    top.textContent = 'You can opt out of marketing emails at any time. Even if you opt out, we will still send you service messages.';
+    document.body.prepend(top);
+    const client = createMockClient({
+      'get-settings': () => ({ ok: true, settings: defaultSettings() }),
+      analysis: backgroundAnswer,
+    });
+    await withHighlightApi(async (registry) => {
+      const controller = new PageController(win(), client, 'test', fakePageContext());
+      const result = await controller.run(true);
+      expect(result.status).toBe('done');
+      expect(client.sent.map((message) => ('type' in message ? message.type : ''))).toEqual(['get-settings', 'analysis', 'analysis']);
+      const [first, whole] = client.sent.slice(1) as Array<BackgroundMessage<'analysis'>>;
+      expect(first!.preview).toBe(true);
+      expect(whole!.preview).toBeUndefined();
+      expect(AnalysisReport.safeParse(first).success).toBe(true);
+      expect(whole!.text.startsWith(first!.text)).toBe(true);
+      expect(first!.text.length).toBeLessThan(whole!.text.length / 2);
+      // what stays painted is the whole analysis
+      const wholeDocument = (await backgroundAnswer(whole!)) as { ok: true; document: AnnotatedDocument };
+      const expected = annotationsOf(wholeDocument.document, defaultSettings().hiddenTopics).filter((item) => item.kind === 'opt-out').length;
+      expect(registry.get('clausemark-opt-out')!.ranges).toHaveLength(expected);
+      expect(result.document!.clauses.map((clause) => clause.id)).toEqual(wholeDocument.document.clauses.map((clause) => clause.id));
+      // the timeline says how the first look compared: nothing it painted was taken away
+      const mark = performance.getEntriesByType('mark').map((entry) => entry.name).findLast((name) => name.startsWith('clausemark:preview:'));
+      expect(mark).toBeDefined();
+      const [painted, dropped] = mark!.split(':').slice(2).map(Number);
+      expect(painted).toBeGreaterThan(0);
+      expect(dropped).toBe(0);
+    });
+  });
+});
+
+describe('SliceMeter', () => {
+  it('names every slice over LONG_SLICE_MS and records the longest', async () => {
+    const { SliceMeter, LONG_SLICE_MS } = await import('../../lib/extension/page/timing');
+    let clock = 0;
+    const measures: Array<{ name: string; start: number; duration: number }> = [];
+    const perf = {
+      now: () => clock,
+      measure: (name: string, options: { start: number; duration: number }) => void measures.push({ name, ...options }),
+    } as unknown as Performance;
+    const meter = new SliceMeter(perf);
+    meter.begin();
+    clock += 10;
+    // waiting (here a timer that moves the clock) is not main-thread time
+    await meter.pause(() => new Promise<void>((done) => setTimeout(() => {
+      clock += 1000;
+      done();
+    }, 0)), 'send');
+    clock += LONG_SLICE_MS + 5;
+    meter.end('paint');
+    meter.record();
+    expect(meter.slices).toBe(2);
+    expect(measures).toEqual([
+      { name: `clausemark:long-slice:paint(paint ${LONG_SLICE_MS + 5})`, start: 1010, duration: LONG_SLICE_MS + 5 },
+      { name: 'clausemark:longest-slice', start: 1010, duration: LONG_SLICE_MS + 5 },
+    ]);
   });
 });

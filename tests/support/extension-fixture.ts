@@ -44,8 +44,10 @@ export async function openPolicyTab(pageName: string, options: OpenOptions = {})
 
 /** Waits until the content script painted the page's exceptions. */
 export async function waitForHighlights(page: Page): Promise<void> {
+  // The run's end, not its first highlights: a long page's first look is painted before the whole analysis.
   await page.waitForFunction(
-    () => ((CSS as unknown as { highlights?: Map<string, unknown> }).highlights?.has('clausemark-exception') ?? false),
+    () => ((CSS as unknown as { highlights?: Map<string, unknown> }).highlights?.has('clausemark-exception') ?? false) &&
+      performance.getEntriesByName('clausemark:total').length > 0,
     null,
     { timeout: 30_000 },
   );

@@ -298,7 +298,9 @@ export async function launchFirefox(options: FirefoxLaunchOptions = {}): Promise
       await poll(
         () => page.evaluate((wanted: string[]) => {
           const registry = (CSS as unknown as { highlights?: Map<string, Set<unknown>> }).highlights;
-          return registry !== undefined && wanted.every((name) => (registry.get(name)?.size ?? 0) > 0);
+          // the run's end too: a long page's first look is painted before the whole analysis
+          return registry !== undefined && wanted.every((name) => (registry.get(name)?.size ?? 0) > 0) &&
+            performance.getEntriesByName('clausemark:total').length > 0;
         }, names),
         timeoutMs,
         `highlights ${names.join(', ')}`,

@@ -116,7 +116,9 @@ export async function extractInSlices(
   budgetMs = 8,
   now: () => number = () => performance.now(),
 ): Promise<DomExtraction> {
-  return runInSlices(extractSteps(root, options, 256), yieldToPage, onProgress, budgetMs, now);
+  // A pause every 32 nodes: a slice can only end at a pause, and 256 nodes that each ask the layout engine took
+  // tens of ms on pages of tiny text nodes.
+  return runInSlices(extractSteps(root, options, 32), yieldToPage, onProgress, budgetMs, now);
 }
 
 /** The walk as a generator that pauses every `sliceNodes` nodes. */

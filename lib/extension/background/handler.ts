@@ -124,6 +124,17 @@ export function createMessageHandler(deps: BackgroundDeps) {
   const saveTab = (tabId: number, state: TabRecord['state']) =>
     deps.db.tabs.put({ tabId, state, updatedAt: new Date().toISOString() });
 
+  /** A first look at the start of a page: the analysis alone, without provision matching, history or badge. */
+  const firstLook = (message: BackgroundMessage<'analysis'>): Promise<AnnotatedDocument> => annotate({
+    extraction: { text: message.text, blocks: message.blocks, links: message.links },
+    url: message.url,
+    title: message.title,
+    heading: message.heading,
+    looksLikePolicy: message.looksLikePolicy,
+    toolVersion: deps.toolVersion,
+    analyzedAt: deps.now?.(),
+  });
+
   /** The pipeline on a page's checked extraction, the comparison with its last visit, the stored record and the badge. */
   const analyseAndStore = async (message: BackgroundMessage<'analysis'>, tabId: number): Promise<BackgroundReply<'analysis'>> => {
     // The whole pipeline runs here, once: analyse (rules and the learned model), build, match, summarise.
@@ -184,10 +195,12 @@ export function createMessageHandler(deps: BackgroundDeps) {
       // English only: a page in another language would come back empty, which reads as "no opt-outs here".
       const language = unreadableLanguage({ lang: message.lang, text: message.text });
       if (language !== null) {
+        if (message.preview === true) return { ok: true, unsupportedLanguage: language };
         await saveTab(tabId!, { status: 'unsupported-language', url: message.url, code: language.code, language: language.name });
         await deps.setBadge(tabId!, '', `Clausemark reads English policies; this page is in ${language.name}`);
         return { ok: true, unsupportedLanguage: language };
       }
+      if (message.preview === true) return { ok: true, document: forPainting(await firstLook(message)) };
       await saveTab(tabId!, { status: 'analyzing', done: 0, total: 1 });
       try {
         return await analyseAndStore(message, tabId!);

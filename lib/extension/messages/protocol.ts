@@ -46,6 +46,11 @@ export const AnalysisReport = z.object({
   links: z.array(z.object({ start: offset, end: offset, href: z.string().check(z.maxLength(8192)) })).check(z.maxLength(200_000)),
   /** the document's `lang` attribute, as declared: with the text, it tells a page the engine cannot read */
   lang: z.optional(z.string().check(z.maxLength(100))),
+  /**
+   * A first look at the start of a long page (lib/extension/page/preview.ts): analysed and answered at once, without
+   * provision matching, and neither stored nor shown on the badge; the whole page follows in a second message.
+   */
+  preview: z.optional(z.boolean()),
 });
 /** Automatic mode is off: the page was not read, so the tab forgets what it said of an earlier page. */
 export const AutomaticOff = z.object({ type: z.literal('automatic-off') });

@@ -3,14 +3,18 @@ import { extractInSlices, type DomExtraction, type TextRun } from '../../engine/
 import { errorText } from '../../engine/text/format';
 import { unreadableLanguage } from '../../engine/language';
 import type { AnnotatedDocument } from '../../document/schema';
-import type { MessageClient } from '../messages/client';
+import type { BackgroundMessage, MessageClient } from '../messages/client';
+import type { BackgroundRequest } from '../messages/protocol';
+import type { BackgroundReply } from '../messages/replies';
 import { MAX_PAGE_TEXT } from '../messages/protocol';
 import { defaultSettings, parseSettings, type Settings } from '../settings/settings';
 import { fakePageContext, type PageContext } from './context';
 import { ContentObserver } from './observer';
+import { firstOffsetInView } from './highlighter';
 import { Painter } from './painter';
+import { previewOf } from './preview';
 import { PointerCards } from './pointer';
-import { isHiddenByLayout, recordTimings, yieldToPage } from './timing';
+import { isHiddenByLayout, recordTimings, SliceMeter, yieldToPage } from './timing';
 
 /**
  * The content script's work on one page: read the visible text in slices that leave the main thread free, hand it to
@@ -56,6 +60,7 @@ export class PageController {
     private readonly ctx: PageContext = fakePageContext(),
   ) {
     this.painter = new Painter(win);
+    this.meter = new SliceMeter(win.performance);
     this.pointer = new PointerCards(win, ctx, this.painter);
     ctx.onInvalidated(() => {
       this.stop();
@@ -109,21 +114,41 @@ export class PageController {
       this.painter.clear(this.settings);
     }
     this.last = { force: false, status: 'not-a-policy', url, text: null, named };
-    if (!already && this.win === this.win.top) await this.messenger.send({ type: 'not-a-policy', url });
+    if (!already && this.win === this.win.top) await this.send({ type: 'not-a-policy', url });
     return { status: 'not-a-policy' };
   }
 
-  private extract(doc: Document): Promise<DomExtraction> {
+  private extract(doc: Document, meter: SliceMeter): Promise<DomExtraction> {
     // One mark per reading of the page: tests check that painting never sets off another one.
     this.win.performance.mark('clausemark:read');
     return extractInSlices(
       doc.body ?? doc.documentElement,
       { isHidden: (element) => isHiddenByLayout(this.win, element) },
-      () => yieldToPage(this.win),
+      () => meter.pause(() => yieldToPage(this.win), 'extract'),
     );
   }
 
+  /** The current run's main-thread slices (lib/extension/page/timing.ts). */
+  private meter: SliceMeter;
+
+  /** Every message of a run goes through here: its wait is not the script's main-thread time. */
+  private send<T extends BackgroundRequest['type']>(message: BackgroundMessage<T>): Promise<BackgroundReply<T>> {
+    return this.meter.pause(() => this.messenger.send(message), 'send');
+  }
+
   private async analyze(force: boolean): Promise<RunResult> {
+    const meter = new SliceMeter(this.win.performance);
+    this.meter = meter;
+    meter.begin();
+    try {
+      return await this.analyzeMetered(force, meter);
+    } finally {
+      meter.end('finish');
+      meter.record();
+    }
+  }
+
+  private async analyzeMetered(force: boolean, meter: SliceMeter): Promise<RunResult> {
     const { win } = this;
     const doc = win.document;
     // A srcdoc or about:blank frame has no address of its own; it speaks for the page that holds it.
@@ -135,8 +160,9 @@ export class PageController {
       this.settings = await this.loadSettings();
       if (!force && !this.settings.automatic) return await this.reportAutomaticOff(url);
       const t0 = win.performance.now();
-      const extraction = await this.extract(doc);
+      const extraction = await this.extract(doc, meter);
       const t1 = win.performance.now();
+      meter.step('extract');
       this.shadowRoots = extraction.shadowRoots ?? [];
       const painted = this.painter.document;
       if (this.last?.status === 'unsupported-language' && this.last.text === extraction.text && this.last.url === url) {
@@ -144,31 +170,34 @@ export class PageController {
       }
       if (painted !== null && this.last?.text === extraction.text && this.last.url === url) {
         // Same text (a re-render, or a change outside the text): re-anchor the highlights on the current nodes.
-        this.paint(painted, extraction.runs);
+        await this.paint(painted, extraction.runs, meter);
         return { status: 'done', document: painted };
       }
       const looksLikePolicy = looksLikePolicyPage(url, doc.title, extraction.text, heading);
       const lang = doc.documentElement.getAttribute('lang') ?? '';
+      meter.step('policy-test');
       // The policy vocabulary is English: a page named like a policy in another language goes to the background
       // too, so the tab can say "this page is in French" rather than "not a policy".
       if (!force && !looksLikePolicy && unreadableLanguage({ lang, text: extraction.text }) === null) return await this.reportNotAPolicy(url, true);
       this.last = { force, status: 'done', url, text: extraction.text };
       if (extraction.text.length > MAX_PAGE_TEXT) {
         // Far past any policy: the browser would refuse the message (and take seconds to find out).
-        await this.messenger.send({ type: 'analysis-failed', reason: `This page is too large to analyse (${Math.round(extraction.text.length / 1e6)} million characters).` });
+        await this.send({ type: 'analysis-failed', reason: `This page is too large to analyse (${Math.round(extraction.text.length / 1e6)} million characters).` });
         return { status: 'failed' };
       }
-      const reply = await this.messenger.send({
-        type: 'analysis',
+      const page = {
+        type: 'analysis' as const,
         url,
         title: (doc.title || heading).slice(0, 2000),
         heading: heading.slice(0, 2000),
         looksLikePolicy,
-        text: extraction.text,
-        blocks: extraction.blocks,
-        links: extraction.links,
         lang: lang.slice(0, 100),
-      });
+      };
+      // The first look: the start of a long page, analysed and painted before the whole of it.
+      const preview = previewOf(extraction, firstOffsetInView(win, extraction.runs));
+      meter.step('preview');
+      const early = preview === null ? null : await this.paintPreview({ ...page, preview: true, ...preview }, extraction.runs, meter);
+      const reply = await this.send({ ...page, text: extraction.text, blocks: extraction.blocks, links: extraction.links });
       const t2 = win.performance.now();
       if (reply?.ok === true && 'unsupportedLanguage' in reply) {
         if (painted !== null) this.painter.clear(this.settings);
@@ -178,35 +207,78 @@ export class PageController {
       // Replies reach the content script unchecked (zod/mini only here): make sure it is a document before painting.
       if (reply?.ok !== true || !('document' in reply) || typeof reply.document !== 'object') throw new Error(reply?.ok === false ? reply.error : 'the background did not answer');
       win.performance.mark('clausemark:exported');
-      this.paint(reply.document, extraction.runs);
+      const firstPaint = await this.paint(reply.document, extraction.runs, meter);
       const t3 = win.performance.now();
-      recordTimings(win, t0, t1, t2, t3);
+      if (early !== null && preview !== null) this.recordPreviewAgreement(early.keys, preview.text.length);
+      const first = early?.at ?? firstPaint ?? t3;
+      recordTimings(win, t0, t1, t2, first, t3);
       return {
         status: 'done',
         document: reply.document,
-        timings: { extract: t1 - t0, analyze: t2 - t1, firstHighlight: t3 - t0, total: win.performance.now() - t0 },
+        timings: { extract: t1 - t0, analyze: t2 - t1, firstHighlight: first - t0, total: win.performance.now() - t0 },
       };
     } catch (error) {
       const reason = errorText(error);
       this.last = { force, status: 'failed', url, text: null };
       console.warn('Clausemark: the analysis failed:', reason);
-      await this.messenger.send({ type: 'analysis-failed', reason: reason.slice(0, 2000) }).catch(() => undefined);
+      // A first look stays only if the whole analysis confirms it.
+      if (this.previewShown) {
+        this.painter.clear(this.settings);
+        this.previewShown = false;
+      }
+      await this.send({ type: 'analysis-failed', reason: reason.slice(0, 2000) }).catch(() => undefined);
       return { status: 'failed' };
     }
   }
 
-  private paint(doc: AnnotatedDocument, runs: TextRun[]): void {
-    if (this.ctx.isInvalid) return;
-    this.painter.paint(doc, runs, this.settings);
+  /** Whether what is painted is a first look, not yet replaced by the whole analysis. */
+  private previewShown = false;
+
+  /**
+   * Sends the first look and paints its answer; resolves with when its first highlights were painted and what it
+   * painted. A first look that fails is only skipped: the whole analysis follows.
+   */
+  private async paintPreview(message: BackgroundMessage<'analysis'>, runs: TextRun[], meter: SliceMeter): Promise<{ at: number | null; keys: Set<string> } | null> {
+    try {
+      const reply = await this.send(message);
+      if (reply?.ok !== true || !('document' in reply) || typeof reply.document !== 'object') return null;
+      const at = await this.paint(reply.document, runs, meter);
+      this.previewShown = true;
+      return { at, keys: this.painter.paintedKeys() };
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * How the first look compares with the whole analysis over the text it covered, on the page timeline for the
+   * benchmark: `clausemark:preview:<painted>:<dropped>:<added>` (highlights the whole analysis took away or added).
+   */
+  private recordPreviewAgreement(early: Set<string>, covered: number): void {
+    const final = new Set([...this.painter.paintedKeys()].filter((key) => Number(key.split(':').at(-1)) <= covered));
+    const dropped = [...early].filter((key) => !final.has(key)).length;
+    const added = [...final].filter((key) => !early.has(key)).length;
+    this.win.performance.mark(`clausemark:preview:${early.size}:${dropped}:${added}`);
+  }
+
+  /**
+   * Paints in slices, what is in view first; resolves when everything is painted, with the time the first slice was
+   * (null when nothing was).
+   */
+  private async paint(doc: AnnotatedDocument, runs: TextRun[], meter: SliceMeter): Promise<number | null> {
+    if (this.ctx.isInvalid) return null;
+    this.pointer.listen();
+    this.previewShown = false;
+    const firstPaint = await this.painter.paint(doc, runs, this.settings, () => meter.pause(() => yieldToPage(this.win), 'paint'));
     // The <mark> fallback changed the DOM: those changes are ours, not the page's.
     if (!this.painter.usesHighlightApi) this.observer?.discardPending();
-    this.pointer.listen();
+    return firstPaint;
   }
 
   /** The person's settings; the defaults when the background can't say (the page stays readable). */
   private async loadSettings(): Promise<Settings> {
     try {
-      const reply = await this.messenger.send({ type: 'get-settings' });
+      const reply = await this.send({ type: 'get-settings' });
       if (reply?.ok === true) return parseSettings(reply.settings, (line) => console.warn(`Clausemark: ${line}`));
     } catch {
       // background unreachable: fall through to the defaults
@@ -220,7 +292,7 @@ export class PageController {
       this.automaticOffReported = url;
       // On the page timeline, like the timings: tests and benchmarks can tell the script decided not to read.
       this.win.performance.mark('clausemark:automatic-off');
-      await this.messenger.send({ type: 'automatic-off' });
+      await this.send({ type: 'automatic-off' });
     }
     return { status: 'automatic-off' };
   }

@@ -30,6 +30,26 @@ function registry(win: PageWindow): HighlightRegistry | null {
   return css?.highlights && typeof win.Highlight === 'function' ? css.highlights : null;
 }
 
+/**
+ * The document-text offset of the first text in view: 0 at the top of the page, else a binary search over the runs'
+ * boxes (a few layout queries, not one per node).
+ */
+export function firstOffsetInView(win: Window, runs: TextRun[]): number {
+  if (win.scrollY <= 0 || runs.length === 0) return 0;
+  const range = win.document.createRange();
+  let low = 0;
+  let high = runs.length - 1;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    const run = runs[mid]!;
+    if (!run.node.isConnected) return 0;
+    range.selectNodeContents(run.node);
+    if (range.getBoundingClientRect().bottom < 0) low = mid + 1;
+    else high = mid;
+  }
+  return runs[low]!.start;
+}
+
 export class Highlighter {
   private marks: HTMLElement[] = [];
   readonly usesHighlightApi: boolean;
@@ -109,7 +129,59 @@ export class Highlighter {
     return all.length;
   }
 
+  /** Bumped by every paint and clear: a paint in slices stops when a newer one (or a clear) has begun. */
+  private generation = 0;
+
+  /**
+   * Paints in slices of at most `budgetMs`, awaiting `pause` between them, spans from `from` on first (what is in
+   * view), then those before it, nearest first: 20,000 highlights never hold the main thread in one task, and the
+   * ones a person sees come first. Each kind's Highlight is registered empty at once and filled slice by slice.
+   * `onSlice` is told after each slice how many spans are painted so far. Without the Highlight API, the <mark>
+   * fallback paints in one go.
+   */
+  async paintInSlices(
+    spansByKind: Partial<Record<HighlightKind, Span[]>>,
+    from: number,
+    pause: () => Promise<void>,
+    onSlice: (painted: number) => void = () => {},
+    budgetMs = 8,
+    now: () => number = () => this.win.performance.now(),
+  ): Promise<number> {
+    const highlights = registry(this.win);
+    if (highlights === null) {
+      const painted = this.paint(spansByKind);
+      onSlice(painted);
+      return painted;
+    }
+    const generation = ++this.generation;
+    const targets = new Map<HighlightKind, { add(range: Range): void }>();
+    const items: Array<{ kind: HighlightKind; span: Span }> = [];
+    for (const [kind, spans] of Object.entries(spansByKind) as Array<[HighlightKind, Span[]]>) {
+      const highlight = new this.win.Highlight!() as { add(range: Range): void };
+      highlights.set(HIGHLIGHT_NAMES[kind], highlight);
+      targets.set(kind, highlight);
+      for (const span of spans) items.push({ kind, span });
+    }
+    const ahead = items.filter((item) => item.span.end > from).sort((a, b) => a.span.start - b.span.start);
+    const behind = items.filter((item) => item.span.end <= from).sort((a, b) => b.span.start - a.span.start);
+    let painted = 0;
+    let sliceStart = now();
+    for (const { kind, span } of ahead.concat(behind)) {
+      for (const range of this.rangesFor(span)) targets.get(kind)!.add(range);
+      painted++;
+      if (now() - sliceStart >= budgetMs) {
+        onSlice(painted);
+        await pause();
+        if (generation !== this.generation) return painted;
+        sliceStart = now();
+      }
+    }
+    onSlice(painted);
+    return painted;
+  }
+
   clear(kind?: HighlightKind): void {
+    if (kind === undefined) this.generation++;
     const highlights = registry(this.win);
     const kinds = kind ? [kind] : (Object.keys(HIGHLIGHT_NAMES) as HighlightKind[]);
     if (highlights !== null) {

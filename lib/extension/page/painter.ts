@@ -2,7 +2,7 @@ import type { AnnotatedDocument } from '../../document/schema';
 import type { TextRun } from '../../engine/extract/dom';
 import type { Settings } from '../settings/settings';
 import { annotationsOf, type Annotation } from './annotations';
-import { HIGHLIGHT_NAMES, Highlighter } from './highlighter';
+import { firstOffsetInView, HIGHLIGHT_NAMES, Highlighter } from './highlighter';
 
 /**
  * What is painted on the page: the annotations of one document over the current text runs, the high-contrast
@@ -30,7 +30,11 @@ export class Painter {
     return this.highlighter?.usesHighlightApi === true;
   }
 
-  paint(doc: AnnotatedDocument, runs: TextRun[], settings: Settings): void {
+  /**
+   * Paints in slices, what is in view first, awaiting `pause` between slices; resolves once all is painted, with the
+   * time the first highlights were (those a person sees first; null when there was nothing to paint).
+   */
+  async paint(doc: AnnotatedDocument, runs: TextRun[], settings: Settings, pause: () => Promise<void>): Promise<number | null> {
     this.document = doc;
     this.annotations = annotationsOf(doc, settings.hiddenTopics);
     if (this.highlighter === null) this.highlighter = new Highlighter(this.win, runs);
@@ -38,11 +42,24 @@ export class Painter {
       this.highlighter.clear();
       this.highlighter.setRuns(runs);
     }
-    this.highlighter.paint({
+    const highlighter = this.highlighter;
+    let firstPaint: number | null = null;
+    let named = false;
+    await highlighter.paintInSlices({
       'opt-out': this.annotations.filter((item) => item.kind === 'opt-out').map((item) => item.span),
       exception: this.annotations.filter((item) => item.kind === 'exception').map((item) => item.span),
+    }, firstOffsetInView(this.win, runs), pause, (painted) => {
+      if (painted > 0) firstPaint ??= this.win.performance.now();
+      // The highlights are registered (empty) before the first slice: give them their high-contrast names once.
+      if (!named) this.applyContrast(settings);
+      named = true;
     });
-    this.applyContrast(settings);
+    return firstPaint;
+  }
+
+  /** What is painted, as `kind:start:end` keys: to compare a first look with the whole analysis. */
+  paintedKeys(): Set<string> {
+    return new Set(this.annotations.map((item) => `${item.kind}:${item.span.start}:${item.span.end}`));
   }
 
   /** Everything painted goes (the page stopped being a policy, or the extension was updated). */
