@@ -31,7 +31,17 @@ beforeAll(async () => {
   doc = await annotate({ extraction, url: 'https://www.anthropic.com/legal/privacy', title, toolVersion: 'test', looksLikePolicy: true });
 });
 
+/** Every controller's context: a test's controller keeps watching the page until its context is invalidated. */
+const contexts: Array<ReturnType<typeof fakePageContext>> = [];
+function pageContext(): ReturnType<typeof fakePageContext> {
+  const ctx = fakePageContext();
+  contexts.push(ctx);
+  return ctx;
+}
+
 afterEach(() => {
+  // Stop the tests' controllers first: otherwise they would read (and paint) the next test's page.
+  for (const ctx of contexts.splice(0)) if (!ctx.isInvalid) ctx.invalidate();
   document.documentElement.querySelectorAll('clausemark-card').forEach((host) => host.remove());
   document.body.replaceChildren();
 });
@@ -200,7 +210,7 @@ describe('PageController with WXT ctx', () => {
       analysis: backgroundAnswer,
     });
     await withHighlightApi(async (registry) => {
-      const ctx = fakePageContext();
+      const ctx = pageContext();
       const controller = new PageController(win(), client, 'test', ctx);
       const result = await controller.run(true);
       expect(result.status).toBe('done');
@@ -240,11 +250,11 @@ describe('PageController with WXT ctx', () => {
       analysis: backgroundAnswer,
     });
     await withHighlightApi(async (registry) => {
-      const ctx = fakePageContext();
+      const ctx = pageContext();
       const controller = new PageController(win(), client, 'test', ctx);
       expect((await controller.run(false)).status).toBe('not-a-policy');
       await vi.waitFor(() => expect(registry.get('clausemark-opt-out')?.ranges.length).toBeGreaterThan(0), { timeout: 5_000 });
-      const sent = client.sent.find((message) => 'type' in message && message.type === 'analysis') as BackgroundMessage<'analysis'>;
+      const sent = client.sent.findLast((message) => 'type' in message && message.type === 'analysis' && message.preview !== true) as BackgroundMessage<'analysis'>;
       expect(sent.text).toBe(extractFromDom(document.body).text);
       ctx.invalidate();
     });
@@ -260,7 +270,7 @@ describe('PageController with WXT ctx', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
       await withHighlightApi(async (registry) => {
-        const controller = new PageController(win(), client, 'test', fakePageContext());
+        const controller = new PageController(win(), client, 'test', pageContext());
         const result = await controller.run(true);
         expect(result.status).toBe('failed');
         expect(registry.size).toBe(0);
@@ -289,9 +299,9 @@ describe('PageController with WXT ctx', () => {
     });
     try {
       await withHighlightApi(async (registry) => {
-        const controller = new PageController(win(), client, 'test', fakePageContext());
+        const controller = new PageController(win(), client, 'test', pageContext());
         expect((await controller.run(false)).status).toBe('unsupported-language');
-        const sent = client.sent.find((message) => 'type' in message && message.type === 'analysis') as BackgroundMessage<'analysis'>;
+        const sent = client.sent.findLast((message) => 'type' in message && message.type === 'analysis' && message.preview !== true) as BackgroundMessage<'analysis'>;
         expect(sent).toMatchObject({ lang: 'fr', looksLikePolicy: false });
         expect(AnalysisReport.safeParse(sent).success).toBe(true);
         expect(registry.size).toBe(0);
@@ -398,7 +408,7 @@ describe('PageController on a long page', () => {
       analysis: backgroundAnswer,
     });
     await withHighlightApi(async (registry) => {
-      const controller = new PageController(win(), client, 'test', fakePageContext());
+      const controller = new PageController(win(), client, 'test', pageContext());
       const result = await controller.run(true);
       expect(result.status).toBe('done');
       expect(client.sent.map((message) => ('type' in message ? message.type : ''))).toEqual(['get-settings', 'analysis', 'analysis']);
