@@ -150,7 +150,7 @@ function summarySection(doc: AnnotatedDocument): string[] {
       out.push('');
     }
     if (topic.stillAfterOptOut.length > 0) {
-      out.push('**Still happens after you opt out:**', '');
+      out.push('**Limits of this opt-out:**', '');
       for (const line of topic.stillAfterOptOut) out.push(`- ${markdownText(line)}`);
       out.push('');
     }
@@ -195,7 +195,7 @@ function clauseSection(doc: AnnotatedDocument, clause: ExportedClause, number: n
     out.push(`**How to opt out:** ${markdownText(`${MECHANISM_NAMES[clause.optOut.mechanism]}${target}`, 'inline')}`, '');
   }
   if (clause.exceptions.length > 0) {
-    out.push(`**Still happens after you opt out** (${plural(clause.exceptions.length, 'exception', 'exceptions')}):`, '');
+    out.push(`**Limits of this opt-out** (${plural(clause.exceptions.length, 'exception', 'exceptions')}):`, '');
     clause.exceptions.forEach((exception, index) => {
       out.push(
         `${index + 1}. ${EXCEPTION_KIND_WORDS[exception.kind]}: ${markdownText(exception.plain, 'inline')}`,

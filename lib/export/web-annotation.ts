@@ -141,7 +141,7 @@ function clauseDescription(clause: ExportedClause): string | null {
   }
   if (clause.exceptions.length > 0) {
     lines.push(
-      'Still happens after you opt out:',
+      'Limits of this opt-out:',
       ...clause.exceptions.map((exception) => `- ${exception.plain} (${EXCEPTION_KIND_WORDS[exception.kind].toLowerCase()})`),
     );
   }

@@ -58,7 +58,10 @@ describe('Firefox: the popup for the tab', () => {
   it('jumps to a clause: the page scrolls to it and flashes it', async () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     const point = await popup.evaluate((start: string) => {
-      const clause = Array.from(document.querySelectorAll('li.clause')).find((item) => item.textContent!.includes(start));
+      // the full clause list is collapsed below the summary
+      document.querySelector<HTMLDetailsElement>('details.clauses-details')!.open = true;
+      // the clause whose own text this is (another clause's provision card may quote the recorded clause)
+      const clause = Array.from(document.querySelectorAll('li.clause')).find((item) => item.querySelector('blockquote.clause-text')?.textContent!.includes(start));
       const button = Array.from(clause?.querySelectorAll('button') ?? []).find((candidate) => /show on page/i.test(candidate.textContent ?? ''));
       if (button === undefined) return null;
       button.scrollIntoView({ block: 'center' });

@@ -110,7 +110,10 @@ describe('popup for the tab', () => {
 
   it('jumps to a clause: the page scrolls to it and flashes it', async () => {
     await page.evaluate(() => window.scrollTo(0, 0));
-    const clause = popup.locator('li.clause', { hasText: 'We may use your Inputs and Outputs to train' }).first();
+    // the full clause list is collapsed below the summary
+    await popup.locator('details.clauses-details > summary').click();
+    // the clause whose own text this is (another clause's provision card may quote the recorded clause)
+    const clause = popup.locator('li.clause', { has: popup.locator('blockquote.clause-text', { hasText: 'We may use your Inputs and Outputs to train' }) }).first();
     await clause.getByRole('button', { name: /show on page/i }).click();
     await page.waitForFunction(() => window.scrollY > 0, null, { timeout: 5_000 });
     const flashed = await highlightTexts(page, 'clausemark-flash');
