@@ -125,7 +125,8 @@ export function createMessageHandler(deps: BackgroundDeps) {
     deps.db.tabs.put({ tabId, state, updatedAt: new Date().toISOString() });
 
   /** A first look at the start of a page: the analysis alone, without provision matching, history or badge. */
-  const firstLook = (message: BackgroundMessage<'analysis'>): Promise<AnnotatedDocument> => annotate({
+  /** The pipeline's input from a page's checked report: the same for a first look and the whole analysis. */
+  const pipelineInput = (message: BackgroundMessage<'analysis'>) => ({
     extraction: { text: message.text, blocks: message.blocks, links: message.links },
     url: message.url,
     title: message.title,
@@ -135,19 +136,12 @@ export function createMessageHandler(deps: BackgroundDeps) {
     analyzedAt: deps.now?.(),
   });
 
+  const firstLook = (message: BackgroundMessage<'analysis'>): Promise<AnnotatedDocument> => annotate(pipelineInput(message));
+
   /** The pipeline on a page's checked extraction, the comparison with its last visit, the stored record and the badge. */
   const analyseAndStore = async (message: BackgroundMessage<'analysis'>, tabId: number): Promise<BackgroundReply<'analysis'>> => {
     // The whole pipeline runs here, once: analyse (rules and the learned model), build, match, summarise.
-    const document = await annotate({
-      extraction: { text: message.text, blocks: message.blocks, links: message.links },
-      url: message.url,
-      title: message.title,
-      heading: message.heading,
-      looksLikePolicy: message.looksLikePolicy,
-      toolVersion: deps.toolVersion,
-      analyzedAt: deps.now?.(),
-      matcher: deps.matcher(),
-    });
+    const document = await annotate({ ...pipelineInput(message), matcher: deps.matcher() });
     const url = pageAddress(document.document.url);
     // Compare with the page's last visit, then store this one: one transaction, so two tabs of one page
     // cannot both compare against the same older visit.
