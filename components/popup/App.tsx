@@ -248,45 +248,35 @@ export function App({
     if (!active || active === document.body) mainRef.current?.focus({ preventScroll: true });
   }, [statusKey, screen]);
 
-  async function analyze() {
-    if (tabId === null) return;
+  /** Shows "analysing" at once and waits for the background; if the start itself fails, says so with `failure`. */
+  async function startAnalysis(start: () => Promise<void>, failure: (error: string) => string) {
     generation.current += 1;
     awaiting.current = { since: Date.now(), staleStatus: view.kind === 'state' ? view.state.status : 'idle' };
     setView({ kind: 'state', state: { status: 'analyzing', done: 0, total: 0 } });
     try {
-      await api.analyzeNow(tabId);
+      await start();
     } catch (error) {
       if (!alive.current) return;
       generation.current += 1;
       awaiting.current = null;
-      setView({
-        kind: 'state',
-        state: { status: 'error', reason: `Clausemark couldn't start on this page: ${errorText(error)}` },
-      });
+      setView({ kind: 'state', state: { status: 'error', reason: failure(errorText(error)) } });
     }
+  }
+
+  async function analyze() {
+    if (tabId === null) return;
+    await startAnalysis(() => api.analyzeNow(tabId), (error) => `Clausemark couldn't start on this page: ${error}`);
   }
 
   /** Opens a policy in this tab and analyses it there (the tab's access from the click holds on the same site). */
   async function openPolicy(url: string) {
-    if (tabId === null || !api.openAndAnalyze) return;
-    generation.current += 1;
-    awaiting.current = { since: Date.now(), staleStatus: view.kind === 'state' ? view.state.status : 'idle' };
+    const openAndAnalyze = api.openAndAnalyze;
+    if (tabId === null || !openAndAnalyze) return;
     setGuide(null);
-    setView({ kind: 'state', state: { status: 'analyzing', done: 0, total: 0 } });
-    try {
-      await api.openAndAnalyze(tabId, url);
-    } catch (error) {
-      if (!alive.current) return;
-      generation.current += 1;
-      awaiting.current = null;
-      setView({
-        kind: 'state',
-        state: {
-          status: 'error',
-          reason: `The policy is open in this tab, but Clausemark may not read it from here (${errorText(error)}). Click the Clausemark icon on that page to annotate it.`,
-        },
-      });
-    }
+    await startAnalysis(
+      () => openAndAnalyze(tabId, url),
+      (error) => `The policy is open in this tab, but Clausemark may not read it from here (${error}). Click the Clausemark icon on that page to annotate it.`,
+    );
   }
 
   async function jump(clauseId: string): Promise<boolean> {
