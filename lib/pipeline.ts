@@ -1,8 +1,8 @@
 import { analyze, type AnalyzeInput } from './engine/analyze';
 import { looksLikePolicyPage } from './engine/classify/policy-page';
-import { buildAnnotatedDocument } from './document/build';
-import type { AnnotatedDocument } from './document/schema';
-import { withProvisions } from './knowledge/match/apply';
+import { buildAnnotatedDocument, buildClauses } from './document/build';
+import type { AnnotatedDocument, ExportedClause } from './document/schema';
+import { matchClauses, withProvisions } from './knowledge/match/apply';
 import type { ProvisionMatcher } from './knowledge/match/matcher';
 
 /**
@@ -42,4 +42,14 @@ export async function annotate(input: AnnotateInput): Promise<AnnotatedDocument>
   // Provision matches for every clause (and for recorded clauses found in the text that no clause holds), and the
   // summary again with their severities.
   return input.matcher ? withProvisions(built, input.matcher, extraction.text) : built;
+}
+
+/**
+ * The clauses alone, as annotate() gives them, without the document around them: no summary, no document hash, no
+ * policy-page guess (the CLI's --jsonl lines hold clauses only, and at corpus scale that work is a third of the time).
+ */
+export async function annotateClauses(input: Pick<AnnotateInput, 'extraction' | 'url' | 'matcher'>): Promise<ExportedClause[]> {
+  const { extraction, url } = input;
+  const clauses = await buildClauses(extraction.text, analyze(extraction), url);
+  return input.matcher ? matchClauses(clauses, input.matcher, { url, pageText: extraction.text }) : clauses;
 }

@@ -18,10 +18,29 @@ export interface BuildInput {
 
 export async function buildAnnotatedDocument(input: BuildInput): Promise<AnnotatedDocument> {
   const { text, url } = input;
+  const clauses = await buildClauses(text, input.clauses, url);
+  return {
+    document: {
+      schemaVersion: EXPORT_SCHEMA_VERSION,
+      url,
+      title: normalizeWhitespace(input.title).slice(0, 500),
+      sha256: await normalizedSha256(text),
+      analyzedAt: (input.analyzedAt ?? new Date()).toISOString(),
+      textLength: text.length,
+      tool: { name: 'Clausemark', version: input.toolVersion },
+      dataset: null,
+    },
+    clauses,
+    summary: summarize(clauses, input.looksLikePolicy),
+  };
+}
+
+/** The analysed clauses in the export contract's shape, without the document around them (the CLI's --jsonl lines). */
+export async function buildClauses(text: string, analyzed: AnalyzedClause[], url: string): Promise<ExportedClause[]> {
   // Hash every clause at once: each digest is an async round trip, and awaiting them one by one leaves the core idle.
-  const texts = input.clauses.map((clause) => normalizeWhitespace(text.slice(clause.start, clause.end)));
+  const texts = analyzed.map((clause) => normalizeWhitespace(text.slice(clause.start, clause.end)));
   const hashes = await Promise.all(texts.map((clauseText) => sha256Hex(clauseText)));
-  const clauses: ExportedClause[] = input.clauses.map((clause, i) => {
+  return analyzed.map((clause, i): ExportedClause => {
     const clauseText = texts[i]!;
     const sha256 = hashes[i]!;
     const selector = textQuoteSelector(text, clause.start, clause.end);
@@ -58,18 +77,4 @@ export async function buildAnnotatedDocument(input: BuildInput): Promise<Annotat
       why: clause.why,
     };
   });
-  return {
-    document: {
-      schemaVersion: EXPORT_SCHEMA_VERSION,
-      url,
-      title: normalizeWhitespace(input.title).slice(0, 500),
-      sha256: await normalizedSha256(text),
-      analyzedAt: (input.analyzedAt ?? new Date()).toISOString(),
-      textLength: text.length,
-      tool: { name: 'Clausemark', version: input.toolVersion },
-      dataset: null,
-    },
-    clauses,
-    summary: summarize(clauses, input.looksLikePolicy),
-  };
 }

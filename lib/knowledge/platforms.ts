@@ -41,6 +41,8 @@ export type KnownPlatform = z.infer<typeof KnownPlatformSchema>;
 
 /** The page's host, lower case, without a trailing dot; null for anything but http(s). */
 export function hostOf(url: string): string | null {
+  // Most pages the CLI reads have no address at all: no URL to build (a failed parse throws, which is slow).
+  if (!/^https?:/i.test(url)) return null;
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -82,7 +82,7 @@ describe('locating recorded clauses in page text', () => {
   it('folds white space and maps offsets back to the original text', () => {
     const { folded, offsets } = foldWhitespace('  a \n\n b\u00a0 c ');
     expect(folded).toBe('a b c');
-    expect(offsets).toEqual([2, 3, 7, 8, 10]);
+    expect([...offsets]).toEqual([2, 3, 7, 8, 10]);
   });
 
   it('finds a recorded clause across line breaks and gives its span in the original', () => {

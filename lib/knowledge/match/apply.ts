@@ -1,4 +1,4 @@
-import type { AnnotatedDocument, ExportedClause, ProvisionMatch } from '../../document/schema';
+import type { AnnotatedDocument, ExportedClause, LawNamed, ProvisionMatch } from '../../document/schema';
 import { knownPlatformFor } from '../platforms';
 import { textFragmentLink, textQuoteSelector } from '../../document/selectors';
 import { normalizeWhitespace } from '../../engine/text/normalize';
@@ -19,8 +19,33 @@ import { lawIdsOf, lawsNamedIn } from '../laws';
  * Without the text (the background receives clauses only) a part of a recorded passage is reported as such.
  */
 export function withProvisions(doc: AnnotatedDocument, matcher: ProvisionMatcher, pageText?: string): AnnotatedDocument {
-  const own = platformsAt(doc.document.url, matcher.dataset);
-  let clauses: ExportedClause[] = doc.clauses.map((clause) => ({
+  // The laws the page names: from its text when at hand, else as an earlier pass found them.
+  const lawsNamed = pageText !== undefined ? lawsNamedIn(pageText) : doc.lawsNamed;
+  const clauses = matchClauses(doc.clauses, matcher, { url: doc.document.url, pageText, lawsNamed });
+  return {
+    document: {
+      ...doc.document,
+      dataset: { version: matcher.dataset.version, recordedThrough: matcher.dataset.recordedThrough },
+    },
+    clauses,
+    summary: summarize(clauses, doc.summary.looksLikePolicy),
+    ...(lawsNamed !== undefined ? { lawsNamed } : {}),
+  };
+}
+
+/**
+ * The clauses with their provision matches, without the document around them (the CLI's --jsonl lines): the laws the
+ * page names (`lawsNamed`) mark the rules that are theirs; absent, they are read from `pageText` when a match lists
+ * any rule at all.
+ */
+export function matchClauses(
+  analysed: readonly ExportedClause[],
+  matcher: ProvisionMatcher,
+  page: { url: string; pageText?: string; lawsNamed?: readonly LawNamed[] },
+): ExportedClause[] {
+  const { url, pageText } = page;
+  const own = platformsAt(url, matcher.dataset);
+  let clauses: ExportedClause[] = analysed.map((clause) => ({
     ...clause,
     provision: withoutOwnPlatforms(own, matcher.match({
       text: clause.text,
@@ -33,19 +58,10 @@ export function withProvisions(doc: AnnotatedDocument, matcher: ProvisionMatcher
       page: pageText === undefined ? undefined : { text: pageText, start: clause.start, end: clause.end },
     })),
   }));
-  if (pageText !== undefined) clauses = withLocatedClauses(clauses, pageText, doc.document.url, matcher);
-  // The laws the page names: from its text when at hand, else as an earlier pass found them.
-  const lawsNamed = pageText !== undefined ? lawsNamedIn(pageText) : doc.lawsNamed;
-  if (lawsNamed !== undefined && lawsNamed.length > 0) clauses = withNamedRegulations(clauses, new Set(lawsNamed.map((law) => law.id)));
-  return {
-    document: {
-      ...doc.document,
-      dataset: { version: matcher.dataset.version, recordedThrough: matcher.dataset.recordedThrough },
-    },
-    clauses,
-    summary: summarize(clauses, doc.summary.looksLikePolicy),
-    ...(lawsNamed !== undefined ? { lawsNamed } : {}),
-  };
+  if (pageText !== undefined) clauses = withLocatedClauses(clauses, pageText, url, matcher);
+  if (!clauses.some((clause) => (clause.provision?.regulations?.length ?? 0) > 0)) return clauses;
+  const lawsNamed = page.lawsNamed ?? (pageText !== undefined ? lawsNamedIn(pageText) : undefined);
+  return lawsNamed !== undefined && lawsNamed.length > 0 ? withNamedRegulations(clauses, new Set(lawsNamed.map((law) => law.id))) : clauses;
 }
 
 /** The platform whose pages live on the page's host (the dataset's platform hosts): on Anthropic's site, Claude is no "other". */

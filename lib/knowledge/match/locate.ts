@@ -14,17 +14,17 @@ export interface LocatedClause {
 const WHITESPACE_RUN = /[\s\u00a0\u200b\u200c\u200d\u2060\ufeff]+/g;
 
 /** The text with white space runs folded to one space, and for each kept character its offset in the original. */
-export function foldWhitespace(text: string): { folded: string; offsets: number[] } {
-  // Run by run, not character by character: the text between two runs is kept as it is.
+export function foldWhitespace(text: string): { folded: string; offsets: Uint32Array } {
+  // Run by run, not character by character: the text between two runs is kept as it is. The offsets go in a typed
+  // array sized for the whole text: a page of megabytes would otherwise grow a JS array one number at a time.
   const parts: string[] = [];
-  const offsets: number[] = [];
+  const offsets = new Uint32Array(text.length);
   let from = 0;
   let length = 0;
   const keep = (end: number): void => {
     if (end <= from) return;
     parts.push(text.slice(from, end));
-    for (let i = from; i < end; i++) offsets.push(i);
-    length += end - from;
+    for (let i = from; i < end; i++) offsets[length++] = i;
   };
   for (const run of text.matchAll(WHITESPACE_RUN)) {
     keep(run.index);
@@ -32,12 +32,11 @@ export function foldWhitespace(text: string): { folded: string; offsets: number[
     // A run before the first kept character or at the end of the text folds to nothing.
     if (length > 0 && from < text.length) {
       parts.push(' ');
-      offsets.push(run.index);
-      length++;
+      offsets[length++] = run.index;
     }
   }
   keep(text.length);
-  return { folded: parts.join(''), offsets };
+  return { folded: parts.join(''), offsets: offsets.subarray(0, length) };
 }
 
 /**
@@ -71,16 +70,20 @@ function needleOf(clause: KnownClause): Needle {
 export function locateKnownClauses(text: string, known: readonly KnownClause[]): LocatedClause[] {
   // NFC first where it keeps the length, so offsets still index the original; otherwise as it is.
   const nfc = text.normalize('NFC');
-  const { folded, offsets } = foldWhitespace(nfc.length === text.length ? nfc : text);
+  const source = nfc.length === text.length ? nfc : text;
+  // Anchors first: most texts hold none of the recorded clauses, and then nothing needs folding (folding keeps words).
   let words: Set<string> | null = null;
-  const found: LocatedClause[] = [];
-  for (const clause of known) {
+  const possible = known.filter((clause) => {
     const needle = needleOf(clause);
-    if (needle.text.length === 0 || needle.text.length > folded.length) continue;
-    if (needle.anchor !== null) {
-      words ??= new Set(folded.match(WORD));
-      if (!words.has(needle.anchor)) continue;
-    }
+    if (needle.text.length === 0 || needle.text.length > source.length) return false;
+    words ??= new Set(source.match(WORD));
+    return needle.anchor === null || words.has(needle.anchor);
+  });
+  if (possible.length === 0) return [];
+  const { folded, offsets } = foldWhitespace(source);
+  const found: LocatedClause[] = [];
+  for (const clause of possible) {
+    const needle = needleOf(clause);
     const at = folded.indexOf(needle.text);
     if (at < 0) continue;
     found.push({ known: clause, start: offsets[at]!, end: offsets[at + needle.text.length - 1]! + 1 });

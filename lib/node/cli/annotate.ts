@@ -1,7 +1,7 @@
 import { extractFromPlainText } from '../../engine/extract/plain-text';
 import type { AnnotatedDocument, ExportedClause } from '../../document/schema';
 import { bundledMatcher } from '../../knowledge/dataset/load';
-import { annotate } from '../../pipeline';
+import { annotate, annotateClauses } from '../../pipeline';
 
 /** The CLI on a file: lib/pipeline.ts, the extension's own stages, with the bundled provision dataset. */
 export async function annotateFile(path: string, url: string, toolVersion: string): Promise<AnnotatedDocument> {
@@ -18,14 +18,6 @@ export async function annotateFileWithText(path: string, url: string, toolVersio
 }
 
 /** One plain-text segment (the --jsonl mode): its clauses only. */
-export async function annotateText(text: string, toolVersion: string): Promise<ExportedClause[]> {
-  const document = await annotate({
-    extraction: extractFromPlainText(text),
-    url: '',
-    title: '',
-    looksLikePolicy: true,
-    toolVersion,
-    matcher: bundledMatcher(),
-  });
-  return document.clauses;
+export async function annotateText(text: string): Promise<ExportedClause[]> {
+  return annotateClauses({ extraction: extractFromPlainText(text), url: '', matcher: bundledMatcher() });
 }

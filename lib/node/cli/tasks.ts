@@ -52,7 +52,7 @@ export async function annotateJsonlBatch(items: JsonlItem[], version: string): P
     }
     try {
       const began = performance.now();
-      const clauses = await annotateText(parsed.text, version);
+      const clauses = await annotateText(parsed.text);
       const out = `${JSON.stringify({ id: parsed.id, clauses })}\n`;
       results.push({ line, out, textBytes: Buffer.byteLength(parsed.text), ms: performance.now() - began });
     } catch (error) {
