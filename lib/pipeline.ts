@@ -1,8 +1,9 @@
 import { analyze, type AnalyzeInput } from './engine/analyze';
 import { looksLikePolicyPage } from './engine/classify/policy-page';
-import { buildAnnotatedDocument, buildClauses } from './document/build';
+import { assembleDocument, buildClauses } from './document/build';
 import type { AnnotatedDocument, ExportedClause } from './document/schema';
-import { matchClauses, withProvisions } from './knowledge/match/apply';
+import { matchClauses } from './knowledge/match/apply';
+import { lawsNamedIn } from './knowledge/laws';
 import type { ProvisionMatcher } from './knowledge/match/matcher';
 
 /**
@@ -29,19 +30,23 @@ export interface AnnotateInput {
 }
 
 export async function annotate(input: AnnotateInput): Promise<AnnotatedDocument> {
-  const { extraction, url, title } = input;
-  const built = await buildAnnotatedDocument({
+  const { extraction, url, matcher } = input;
+  const header = {
     text: extraction.text,
-    clauses: analyze(extraction),
     url,
-    title,
-    looksLikePolicy: input.looksLikePolicy ?? looksLikePolicyPage(url, title, extraction.text, input.heading),
+    title: input.title,
+    looksLikePolicy: input.looksLikePolicy ?? looksLikePolicyPage(url, input.title, extraction.text, input.heading),
     toolVersion: input.toolVersion,
     analyzedAt: input.analyzedAt,
-  });
-  // Provision matches for every clause (and for recorded clauses found in the text that no clause holds), and the
-  // summary again with their severities.
-  return input.matcher ? withProvisions(built, input.matcher, extraction.text) : built;
+  };
+  const clauses = await buildClauses(extraction.text, analyze(extraction), url);
+  if (!matcher) return assembleDocument(header, clauses);
+  // Provision matches for every clause (and for recorded clauses found in the text that no clause holds); the summary
+  // is made once, from the matched clauses, with their severities.
+  const lawsNamed = lawsNamedIn(extraction.text);
+  const matched = matchClauses(clauses, matcher, { url, pageText: extraction.text, lawsNamed });
+  const dataset = { version: matcher.dataset.version, recordedThrough: matcher.dataset.recordedThrough };
+  return { ...await assembleDocument(header, matched, dataset), lawsNamed };
 }
 
 /**

@@ -17,18 +17,25 @@ export interface BuildInput {
 }
 
 export async function buildAnnotatedDocument(input: BuildInput): Promise<AnnotatedDocument> {
-  const { text, url } = input;
-  const clauses = await buildClauses(text, input.clauses, url);
+  return assembleDocument(input, await buildClauses(input.text, input.clauses, input.url));
+}
+
+/** The document around clauses already built (and matched): its header and the summary of those clauses. */
+export async function assembleDocument(
+  input: Omit<BuildInput, 'clauses'>,
+  clauses: ExportedClause[],
+  dataset: AnnotatedDocument['document']['dataset'] = null,
+): Promise<AnnotatedDocument> {
   return {
     document: {
       schemaVersion: EXPORT_SCHEMA_VERSION,
-      url,
+      url: input.url,
       title: normalizeWhitespace(input.title).slice(0, 500),
-      sha256: await normalizedSha256(text),
+      sha256: await normalizedSha256(input.text),
       analyzedAt: (input.analyzedAt ?? new Date()).toISOString(),
-      textLength: text.length,
+      textLength: input.text.length,
       tool: { name: 'Clausemark', version: input.toolVersion },
-      dataset: null,
+      dataset,
     },
     clauses,
     summary: summarize(clauses, input.looksLikePolicy),

@@ -35,21 +35,45 @@ export interface TopicEvidence {
   cue: string | null;
 }
 
-function score(text: string, weight: number, scores: Map<Topic, { score: number; cue: string }>): void {
+type CueCount = [topic: Topic, matches: number, first: string];
+
+/** Each topic's cue matches in a text: how many, and the first. */
+function cueCounts(text: string): CueCount[] {
+  const counts: CueCount[] = [];
   for (const [topic, pattern] of TOPIC_CUES) {
     pattern.lastIndex = 0;
-    for (const match of text.matchAll(pattern)) {
-      const entry = scores.get(topic);
-      if (entry) entry.score += weight;
-      else scores.set(topic, { score: weight, cue: match[0] });
-    }
+    let matches = 0;
+    let first = '';
+    for (const match of text.matchAll(pattern)) if (matches++ === 0) first = match[0];
+    if (matches > 0) counts.push([topic, matches, first]);
+  }
+  return counts;
+}
+
+/** A heading stands over many clauses: its cues are counted once (the cache is emptied before it grows large). */
+const headingCounts = new Map<string, CueCount[]>();
+function headingCueCounts(heading: string): CueCount[] {
+  let counts = headingCounts.get(heading);
+  if (counts === undefined) {
+    if (headingCounts.size >= 500) headingCounts.clear();
+    counts = cueCounts(heading);
+    headingCounts.set(heading, counts);
+  }
+  return counts;
+}
+
+function addScores(counts: CueCount[], weight: number, scores: Map<Topic, { score: number; cue: string }>): void {
+  for (const [topic, matches, first] of counts) {
+    const entry = scores.get(topic);
+    if (entry) entry.score += weight * matches;
+    else scores.set(topic, { score: weight * matches, cue: first });
   }
 }
 
 export function detectTopic(clauseText: string, heading: string | null): TopicEvidence {
   const scores = new Map<Topic, { score: number; cue: string }>();
-  score(clauseText, 3, scores);
-  if (heading !== null) score(heading, 1, scores);
+  addScores(cueCounts(clauseText), 3, scores);
+  if (heading !== null) addScores(headingCueCounts(heading), 1, scores);
   let best: TopicEvidence = { topic: 'other', cue: null };
   let bestScore = 0;
   for (const [topic, entry] of scores) {
