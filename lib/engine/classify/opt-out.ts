@@ -1,4 +1,5 @@
 import type { DefaultRegime } from '../model/topics';
+import { RecentAnswers } from '../text/recent';
 
 /**
  * Opt-out offers: the person can stop, refuse, turn off, withdraw from or object to something that otherwise happens.
@@ -95,19 +96,13 @@ export function looksLikeHeading(text: string): boolean {
  * The rule engine asks this of each clause and the learned stage of each sentence, mostly the same texts: the answers
  * for the last few hundred texts are kept (a pure function of the text, so a kept answer is the answer).
  */
-const RECENT = 512;
-const recent = new Map<string, OptOutCue | null>();
+const recent = new RecentAnswers<string, OptOutCue | null>(512);
 
 const RECENT_MAX_LENGTH = 4000; // longer texts are asked once each anyway, and would only weigh on memory
 
 export function findOptOutCue(clauseText: string): OptOutCue | null {
   if (clauseText.length > RECENT_MAX_LENGTH) return searchOptOutCue(clauseText);
-  let cue = recent.get(clauseText);
-  if (cue === undefined) {
-    cue = searchOptOutCue(clauseText);
-    if (recent.size >= RECENT) recent.delete(recent.keys().next().value!);
-    recent.set(clauseText, cue);
-  }
+  const cue = recent.get(clauseText, searchOptOutCue);
   return cue === null ? null : { ...cue }; // a copy: callers may keep or change what they get
 }
 

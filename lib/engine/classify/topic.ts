@@ -1,4 +1,5 @@
 import type { Topic } from '../model/topics';
+import { RecentAnswers } from '../text/recent';
 
 /**
  * Topic by weighted keyword evidence: the clause's own words count three times as much as its heading's, so
@@ -50,17 +51,8 @@ function cueCounts(text: string): CueCount[] {
   return counts;
 }
 
-/** A heading stands over many clauses: its cues are counted once (the cache is emptied before it grows large). */
-const headingCounts = new Map<string, CueCount[]>();
-function headingCueCounts(heading: string): CueCount[] {
-  let counts = headingCounts.get(heading);
-  if (counts === undefined) {
-    if (headingCounts.size >= 500) headingCounts.clear();
-    counts = cueCounts(heading);
-    headingCounts.set(heading, counts);
-  }
-  return counts;
-}
+/** A heading stands over many clauses: its cues are counted once. */
+const headingCounts = new RecentAnswers<string, CueCount[]>(256);
 
 function addScores(counts: CueCount[], weight: number, scores: Map<Topic, { score: number; cue: string }>): void {
   for (const [topic, matches, first] of counts) {
@@ -73,7 +65,7 @@ function addScores(counts: CueCount[], weight: number, scores: Map<Topic, { scor
 export function detectTopic(clauseText: string, heading: string | null): TopicEvidence {
   const scores = new Map<Topic, { score: number; cue: string }>();
   addScores(cueCounts(clauseText), 3, scores);
-  if (heading !== null) addScores(headingCueCounts(heading), 1, scores);
+  if (heading !== null) addScores(headingCounts.get(heading, cueCounts), 1, scores);
   let best: TopicEvidence = { topic: 'other', cue: null };
   let bestScore = 0;
   for (const [topic, entry] of scores) {

@@ -6,6 +6,7 @@ import { alignedDiff, type DiffOp } from '../../document/diff';
 import { othersFor } from './others';
 import { TypeScorer, type TypeScore } from './type-scorer';
 import { wordsOf } from '../../document/words';
+import { RecentAnswers } from '../../engine/text/recent';
 
 export { wordsOf } from '../../document/words';
 
@@ -46,6 +47,14 @@ const MIN_PART_WORDS = 6;
 /** Words this common across the recorded clauses do not make a candidate. */
 const RARE_SHARE = 0.08;
 
+/** The recorded clause with the closest wording, and the word diff from it. */
+interface Closest {
+  clause: KnownClause;
+  similarity: number;
+  coverage: number;
+  diff: DiffOp[];
+}
+
 export type ExactVia = 'hash' | 'contains' | 'inside' | 'part' | 'located';
 
 interface Indexed {
@@ -79,6 +88,9 @@ export class ProvisionMatcher {
   private readonly clausesOfType = new Map<string, KnownClause[]>();
   private readonly scorer: TypeScorer;
   readonly known: readonly Indexed[];
+  /** The two costly steps, pure functions of the clause: a repeated clause is worked out once. */
+  private readonly closestAnswers = new RecentAnswers<string, Closest | null>(1024);
+  private readonly typeAnswers = new RecentAnswers<string, TypeScore[]>(1024);
 
   constructor(readonly dataset: Dataset) {
     for (const type of dataset.types) this.types.set(type.id, type);
@@ -151,7 +163,9 @@ export class ProvisionMatcher {
 
   /** Every provision type scored for the clause, best first (the evaluation reads the whole list). */
   scoreTypes(clause: Pick<ClauseToMatch, 'text' | 'topic' | 'heading' | 'mechanism'>): TypeScore[] {
-    return this.scorer.score({ text: clause.text, topic: clause.topic, heading: clause.heading ?? null, mechanism: clause.mechanism ?? null });
+    const input = { text: clause.text, topic: clause.topic, heading: clause.heading ?? null, mechanism: clause.mechanism ?? null };
+    const key = `${input.topic}\u0000${input.mechanism ?? ''}\u0000${input.heading ?? ''}\u0000${input.text}`;
+    return this.typeAnswers.get(key, () => this.scorer.score(input));
   }
 
   /**
@@ -199,11 +213,15 @@ export class ProvisionMatcher {
   }
 
   /** The recorded clause with the closest wording, with the word diff from it. */
-  closestKnown(text: string): { clause: KnownClause; similarity: number; coverage: number; diff: DiffOp[] } | null {
+  closestKnown(text: string): Closest | null {
     return this.closestKnownOf(this.prepare(text));
   }
 
-  private closestKnownOf({ normalized, words, candidates }: Prepared): { clause: KnownClause; similarity: number; coverage: number; diff: DiffOp[] } | null {
+  private closestKnownOf(prepared: Prepared): Closest | null {
+    return this.closestAnswers.get(prepared.normalized, () => this.diffClosest(prepared));
+  }
+
+  private diffClosest({ normalized, words, candidates }: Prepared): Closest | null {
     // Rank by the share of the recorded clause's words the clause has (cheap); diff only the two best. A changed
     // clause keeps at least CHANGED_COVERAGE of the recorded words, so fewer shared words cannot make one.
     const shared = candidates.size === 0 ? null : this.sharedWords(words);
@@ -212,7 +230,7 @@ export class ProvisionMatcher {
       .filter((entry) => entry.kept >= CHANGED_COVERAGE)
       .sort((a, b) => b.kept - a.kept)
       .slice(0, 2);
-    let best: { clause: KnownClause; similarity: number; coverage: number; diff: DiffOp[] } | null = null;
+    let best: Closest | null = null;
     for (const { candidate } of ranked) {
       const aligned = alignedDiff(candidate.text, normalized);
       if (best === null || aligned.similarity > best.similarity) {
