@@ -237,6 +237,30 @@ describe('PageController with WXT ctx', () => {
     });
   });
 
+  it('"analyse anyway" asked during an automatic pass on a page not named like a policy reads the page', async () => {
+    // A page that changes all the time sets off automatic passes ("not a policy": its name says nothing); the
+    // request from the toolbar must not be answered with the pass that happened to be under way.
+    showPolicyPage();
+    document.title = 'Stress page';
+    let release: () => void = () => undefined;
+    const client = createMockClient({
+      'get-settings': () => ({ ok: true, settings: { ...defaultSettings(), automatic: true } }),
+      'not-a-policy': () => new Promise((done) => (release = () => done({ ok: true }))),
+      analysis: backgroundAnswer,
+    });
+    await withHighlightApi(async () => {
+      const controller = new PageController(win(), client, 'test', pageContext());
+      const automatic = controller.run(false);
+      const asked = controller.run(true);
+      const joining = controller.run(false); // another automatic pass meanwhile joins the asked-for reading
+      release();
+      expect((await automatic).status).toBe('not-a-policy');
+      expect((await asked).status).toBe('done');
+      expect((await joining).status).toBe('done');
+      expect(client.sent.filter((message) => 'type' in message && message.type === 'analysis' && message.preview !== true)).toHaveLength(1);
+    });
+  });
+
   it('hears a single-page app that inserts its policy while the first reading is under way', async () => {
     // The shell is read first ("Loading…": not a policy); the app's view arrives before that run has finished.
     document.title = 'Privacy Policy';

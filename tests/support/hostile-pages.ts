@@ -308,6 +308,43 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 /**
+ * What a hostile run reads off the page once the analysis answered (run inside the page, in either browser): the
+ * content script's own measures, the longest task overlapping its work (Chromium's Long Tasks API through the
+ * recorder script; Firefox has none: there the content script's longest slice of work between two awaits), the
+ * highlights painted and the page's own ticker. No helper functions inside: a bundler's name-keeping wrappers do not
+ * exist in the page.
+ */
+export function hostileMeasuresInPage(): {
+  extractMs: number | null;
+  analyzeMs: number | null;
+  totalMs: number | null;
+  longestTaskMs: number;
+  longestSliceMs: number | null;
+  optOuts: number;
+  exceptions: number;
+  ticks: number;
+} {
+  const total = performance.getEntriesByName('clausemark:total').at(-1);
+  const start = total?.startTime ?? 0;
+  const end = total ? total.startTime + total.duration : 0;
+  const recorder = window as unknown as { __longTasks?: Array<[number, number]>; __flushLongTasks?: () => void };
+  recorder.__flushLongTasks?.();
+  const tasks = recorder.__longTasks ?? [];
+  const overlapping = tasks.filter(([taskStart, duration]) => taskStart < end && taskStart + duration > start);
+  const registry = (CSS as unknown as { highlights?: Map<string, Set<Range>> }).highlights;
+  return {
+    extractMs: performance.getEntriesByName('clausemark:extract').at(-1)?.duration ?? null,
+    analyzeMs: performance.getEntriesByName('clausemark:analyze').at(-1)?.duration ?? null,
+    totalMs: total?.duration ?? null,
+    longestTaskMs: overlapping.reduce((max, [, duration]) => Math.max(max, duration), 0),
+    longestSliceMs: performance.getEntriesByName('clausemark:longest-slice').at(-1)?.duration ?? null,
+    optOuts: registry?.get('clausemark-opt-out')?.size ?? 0,
+    exceptions: registry?.get('clausemark-exception')?.size ?? 0,
+    ticks: (window as unknown as { __ticks: number }).__ticks,
+  };
+}
+
+/**
  * Loads one hostile page in `page` (a tab of the extension's browser), asks the content script to analyse it, and
  * checks the page kept running. Throws on a hang (no reply within `timeoutMs`); everything else is reported.
  */
@@ -344,28 +381,10 @@ export async function runHostilePage(
       timeoutMs,
       `analysis of ${hostile.name}`,
     ) as { ok?: boolean } | undefined;
-    // No helper functions inside evaluate callbacks: a bundler's name-keeping wrappers do not exist in the page.
-    const measured = await page.evaluate(() => {
-      const total = performance.getEntriesByName('clausemark:total').at(-1);
-      const start = total?.startTime ?? 0;
-      const end = total ? total.startTime + total.duration : 0;
-      const recorder = window as unknown as { __longTasks?: Array<[number, number]>; __flushLongTasks?: () => void };
-      recorder.__flushLongTasks?.();
-      const tasks = recorder.__longTasks ?? [];
-      const overlapping = tasks.filter(([taskStart, duration]) => taskStart < end && taskStart + duration > start);
-      const registry = (CSS as unknown as { highlights?: Map<string, Set<Range>> }).highlights;
-      return {
-        extractMs: performance.getEntriesByName('clausemark:extract').at(-1)?.duration ?? null,
-        analyzeMs: performance.getEntriesByName('clausemark:analyze').at(-1)?.duration ?? null,
-        totalMs: total?.duration ?? null,
-        longestTaskMs: overlapping.reduce((max, [, duration]) => Math.max(max, duration), 0),
-        optOuts: registry?.get('clausemark-opt-out')?.size ?? 0,
-        exceptions: registry?.get('clausemark-exception')?.size ?? 0,
-        ticks: (window as unknown as { __ticks: number }).__ticks,
-      };
-    });
-    // The page's own script still runs after the analysis: its ticker keeps counting.
-    await page.waitForTimeout(300);
+    const measured = await page.evaluate(hostileMeasuresInPage);
+    // The page's own script still runs after the analysis: its ticker (every 10 ms) keeps counting. A tenth of a
+    // second is ten ticks; longer would only add to the stress run's 504 pages.
+    await page.waitForTimeout(100);
     const ticksLater = await page.evaluate(() => (window as unknown as { __ticks: number }).__ticks);
     return {
       name: hostile.name,

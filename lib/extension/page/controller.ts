@@ -44,6 +44,10 @@ export class PageController {
   private readonly painter: Painter;
   private readonly pointer: PointerCards;
   private running: Promise<RunResult> | null = null;
+  /** whether the run under way was asked for ("analyse anyway") rather than automatic */
+  private runningForced = false;
+  /** an "analyse anyway" that came while an automatic pass was under way: it follows that pass */
+  private forcedNext: Promise<RunResult> | null = null;
   /** the person's settings (lib/settings), asked of the background at the start of every run */
   private settings: Settings = defaultSettings();
   /** the address "automatic reading is off" was last reported for: once per address, like "not a policy" */
@@ -76,8 +80,20 @@ export class PageController {
     if (this.ctx.isInvalid) return Promise.resolve({ status: 'failed' });
     // Watch from before the first reading: a single-page app that inserts its policy while that reading is under
     // way (the "Loading…" shell read as not a policy) would otherwise change the page before anyone listens.
-    if (this.running === null) this.watch();
-    this.running ??= this.analyze(force || this.last?.force === true).finally(() => {
+    if (this.running !== null && force && !this.runningForced) {
+      // The automatic pass may well end in "not a policy" (a page not named like one): the asked-for reading follows
+      // it, and automatic passes that come meanwhile join that one rather than cut in before it.
+      this.forcedNext ??= this.running.catch(() => undefined).then(() => {
+        this.forcedNext = null;
+        return this.run(true);
+      });
+      return this.forcedNext;
+    }
+    if (this.forcedNext !== null) return this.forcedNext;
+    if (this.running !== null) return this.running;
+    this.watch();
+    this.runningForced = force || this.last?.force === true;
+    this.running = this.analyze(this.runningForced).finally(() => {
       this.running = null;
       this.watch();
     });
