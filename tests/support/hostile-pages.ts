@@ -1,4 +1,5 @@
 import type { Dialog, Page, Worker } from 'playwright-core';
+import { expect } from 'vitest';
 import { activeTabId, launchWithExtension, type ExtensionBrowser } from './browser';
 import { startSampleServer, type SampleServer } from './sample-server';
 import { seededRandom } from '../../lib/node/train/fit';
@@ -300,7 +301,8 @@ export function longTaskRecorder(): void {
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+/** The promise, or a rejection naming `what` once `ms` have passed (a hang is a failure, not a stuck run). */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([
     promise,
     new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms)),
@@ -342,6 +344,55 @@ export function hostileMeasuresInPage(): {
     exceptions: registry?.get('clausemark-exception')?.size ?? 0,
     ticks: (window as unknown as { __ticks: number }).__ticks,
   };
+}
+
+/** One page's result from what the run saw; `longest` picks the task measure (Firefox has no Long Tasks API). */
+export function hostileResult(
+  hostile: Pick<HostilePage, 'name' | 'kind' | 'params'>,
+  run: {
+    ok: boolean;
+    measured: ReturnType<typeof hostileMeasuresInPage>;
+    ticksBefore: number;
+    ticksLater: number;
+    errors: string[];
+    dialogs: string[];
+    began: number;
+    longest?: 'task' | 'slice';
+  },
+): HostileResult {
+  const { measured } = run;
+  return {
+    name: hostile.name,
+    kind: hostile.kind,
+    params: hostile.params,
+    ok: run.ok,
+    extractMs: measured.extractMs,
+    analyzeMs: measured.analyzeMs,
+    totalMs: measured.totalMs,
+    longestTaskMs: run.longest === 'slice' ? measured.longestSliceMs ?? 0 : measured.longestTaskMs,
+    optOuts: measured.optOuts,
+    exceptions: measured.exceptions,
+    ticksDuring: measured.ticks - run.ticksBefore,
+    ticksAfter: run.ticksLater - measured.ticks,
+    errors: run.errors,
+    dialogs: run.dialogs,
+    wallMs: Date.now() - run.began,
+  };
+}
+
+/** The kinds whose pages carry opt-out sentences a reader sees: those must get highlights. */
+const READABLE_OFFERS: readonly HostileKind[] = ['huge-text', 'tiny-text-nodes', 'deep-nesting', 'forms', 'mutating', 'markup-as-text'];
+
+/**
+ * What every hostile page must hold to, in either browser: an answer, no error, no dialog (nothing written as text ran
+ * as script), the page's ticker still advancing afterwards; with `readable`, highlights where the page shows offers.
+ */
+export function expectHostilePageHeld(result: HostileResult, readable: boolean): void {
+  expect(result.errors).toEqual([]);
+  expect(result.dialogs).toEqual([]);
+  expect(result.ok).toBe(true);
+  expect(result.ticksAfter).toBeGreaterThan(0);
+  if (readable && READABLE_OFFERS.includes(result.kind)) expect(result.optOuts).toBeGreaterThan(0);
 }
 
 /**
@@ -386,23 +437,7 @@ export async function runHostilePage(
     // second is ten ticks; longer would only add to the stress run's 504 pages.
     await page.waitForTimeout(100);
     const ticksLater = await page.evaluate(() => (window as unknown as { __ticks: number }).__ticks);
-    return {
-      name: hostile.name,
-      kind: hostile.kind,
-      params: hostile.params,
-      ok: reply?.ok === true,
-      extractMs: measured.extractMs,
-      analyzeMs: measured.analyzeMs,
-      totalMs: measured.totalMs,
-      longestTaskMs: measured.longestTaskMs,
-      optOuts: measured.optOuts,
-      exceptions: measured.exceptions,
-      ticksDuring: measured.ticks - ticksBefore,
-      ticksAfter: ticksLater - measured.ticks,
-      errors,
-      dialogs,
-      wallMs: Date.now() - began,
-    };
+    return hostileResult(hostile, { ok: reply?.ok === true, measured, ticksBefore, ticksLater, errors, dialogs, began });
   } finally {
     page.off('pageerror', onError);
     page.off('crash', onCrash);
