@@ -15,11 +15,11 @@ export interface StackOptions {
   epochs: number;
   learningRate: number;
   l2: number;
-  /** weight of a positive example (exception units are rare) */
+  /** weight of a positive example: 1 (unweighted) gave a higher cross-validated exception F1 than 3 (.424 vs .417) */
   positiveWeight: number;
 }
 
-export const DEFAULT_STACK: StackOptions = { folds: 4, epochs: 30, learningRate: 0.1, l2: 1e-3, positiveWeight: 3 };
+export const DEFAULT_STACK: StackOptions = { folds: 4, epochs: 30, learningRate: 0.1, l2: 1e-3, positiveWeight: 1 };
 
 interface Row {
   features: Map<string, number>;
