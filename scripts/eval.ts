@@ -10,6 +10,7 @@ import { crossValidate } from '../lib/node/train/cross-validate';
 import type { DocumentData } from '../lib/node/eval/dataset';
 import { clausesToPredictions, emptyScores, metricsOf, productPredictions, scoreDocument, splitOf, type Scores } from '../lib/node/eval/evaluate';
 import { DEFAULT_FIT, fit } from '../lib/node/train/fit';
+import { fitStacked } from '../lib/node/train/stack';
 import { LABELS_DIR, loadLabelledSet, ROOT } from '../lib/node/eval/load-set';
 import { EXCEPTION_KINDS } from '../lib/engine/model/analysis';
 
@@ -100,7 +101,7 @@ async function labelledSet(): Promise<void> {
   table('Rule engine alone, same documents', rulesOnly(dev));
   errors('cross-validation', cv.scores);
   if (includeTest && test.length > 0) {
-    const model: LearnedModel = { thresholds: cv.thresholds, weights: fit(dev, DEFAULT_FIT) };
+    const model: LearnedModel = { thresholds: cv.thresholds, weights: fit(dev, DEFAULT_FIT), stacked: fitStacked(dev) };
     const scores = emptyScores();
     for (const doc of test) scoreDocument(doc, productPredictions(model, doc), scores);
     say('### Held-out test split (model fitted on the dev split only)');

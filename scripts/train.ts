@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { crossValidate } from '../lib/node/train/cross-validate';
 import { metricsOf, splitOf } from '../lib/node/eval/evaluate';
 import { DEFAULT_FIT, fit, modelFile } from '../lib/node/train/fit';
+import { fitStacked } from '../lib/node/train/stack';
 import { loadLabelledSet, ROOT } from '../lib/node/eval/load-set';
 
 /**
@@ -23,6 +24,7 @@ for (const type of ['opt-out', 'exception', 'promise'] as const) {
   process.stderr.write(`  cross-validated ${type}: P ${m.precision.toFixed(3)} R ${m.recall.toFixed(3)} F1 ${m.f1.toFixed(3)} (${cv.scores[type].labelled} labelled)\n`);
 }
 const table = fit(dev, DEFAULT_FIT);
-const json = `${JSON.stringify(modelFile(table, cv.thresholds, { documents: dev.length, units }, DEFAULT_FIT.seed))}\n`;
+const stacked = fitStacked(dev);
+const json = `${JSON.stringify(modelFile(table, cv.thresholds, { documents: dev.length, units }, DEFAULT_FIT.seed, stacked))}\n`;
 writeFileSync(OUT, json);
 process.stderr.write(`wrote ${OUT}: ${table.size} features, ${(json.length / 1024).toFixed(0)} KB\n`);

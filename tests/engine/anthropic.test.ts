@@ -85,13 +85,14 @@ describe('what is not an opt-out', () => {
 });
 
 describe('opt-outs in other words, and their exceptions', () => {
+  // An exception is shown as the whole sentence that holds it, never a fragment of one.
   it('an unsubscribe link, with a following "we may still" exception', () => {
     const text = 'You can unsubscribe from our marketing emails using the unsubscribe link in each email. However, we may still send you service messages about your account.';
     const [clause] = analyze(single(text));
     expect(clause?.optOut).toMatchObject({ mechanism: 'unsubscribe-link' });
     expect(clause?.topic).toBe('marketing-messages');
     expect(clause?.exceptions.map((exception) => text.slice(exception.start, exception.end))).toEqual([
-      'we may still send you service messages about your account',
+      'However, we may still send you service messages about your account.',
     ]);
   });
 

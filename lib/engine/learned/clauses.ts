@@ -10,6 +10,7 @@ import { decide, type Finding, type RuleVerdicts } from './decide';
 import { documentFeatures, unitEvidenceOf } from './features';
 import { scoreUnit, strongestFeatures, type LearnedModel, type UnitScores } from './model';
 import { learningUnits, type Unit } from './units';
+import { restack } from './stacked';
 import { firstOverlappingAny, markOverlaps, mergedSpans } from './spans';
 import weights from './weights.json';
 import { loadModel } from './model';
@@ -41,7 +42,8 @@ export function scoreUnits(input: AnalyzeInput, ruleClauses: AnalyzedClause[], m
   const units = learningUnits(input);
   const evidence = unitEvidenceOf(input.text, units, ruleClauses);
   const features = documentFeatures(units, evidence);
-  return { units, features, scores: features.map((unitFeatures) => scoreUnit(model, unitFeatures)) };
+  const scores = restack(model.stacked, units, features.map((unitFeatures) => scoreUnit(model, unitFeatures)), features);
+  return { units, features, scores };
 }
 
 export function ruleVerdicts(ruleClauses: AnalyzedClause[]): RuleVerdicts {

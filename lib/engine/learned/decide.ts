@@ -1,4 +1,4 @@
-import { enumeratedItems, findExceptions } from '../classify/exceptions';
+import { enumeratedItems } from '../classify/exceptions';
 import { findOptOutCue } from '../classify/opt-out';
 import type { ExceptionKind, LearnedModel, UnitScores } from './model';
 import type { Unit } from './units';
@@ -6,8 +6,9 @@ import { firstOverlapping, overlapping } from './spans';
 
 /**
  * From unit scores to findings: offers, promises, and exceptions attached to the offer they limit. An exception
- * needs an offer to attach to (the spec labels no orphan carve-outs); enumerated cases "(i) … (ii) …" become one
- * exception each; an exception inside the offer's own sentence is the part after the offer's words.
+ * needs an offer to attach to (the spec labels no orphan carve-outs). Each exception is shown as a whole sentence or
+ * list item, never a fragment of one (an exception inside the offer's own sentence is that sentence), except the
+ * cases of an inline enumeration "(i) … (ii) …", each its own exception as the spec counts them.
  */
 export interface Finding {
   type: 'opt-out' | 'exception' | 'promise';
@@ -58,9 +59,11 @@ export function decide(model: LearnedModel, text: string, units: Unit[], scores:
   // one enumeration stand or fall together: the model reads the lead-in's words best in one of them.
   const enumeration = (exception: RuleVerdicts['exceptions'][number]) => `${exception.offer.start}:${exception.cue}`;
   const best = new Map<string, number>();
+  const cases = new Map<string, number>();
   for (const exception of rules.exceptions) {
     const i = unitOf(exception);
     if (i < 0) continue;
+    cases.set(enumeration(exception), (cases.get(enumeration(exception)) ?? 0) + 1);
     best.set(enumeration(exception), Math.max(best.get(enumeration(exception)) ?? 0, scores[i]!.exception));
   }
   for (const exception of rules.exceptions) {
@@ -69,8 +72,19 @@ export function decide(model: LearnedModel, text: string, units: Unit[], scores:
     const offerUnit = unitOf(exception.offer);
     const offer = offerOfUnit.get(offerUnit) ?? attachment(units, offerOfUnit, i, offerOfUnit.has(i));
     if (offer === null || offer === undefined) continue;
-    findings.push({ type: 'exception', start: exception.start, end: exception.end, unit: i, probability: scores[i]!.exception, attachedTo: offer, kind: scores[i]!.kind });
-    for (const j of overlapping(units, exception)) takenUnits.add(j);
+    // An enumeration's cases "(i) … (ii) …" are kept as the rules cut them, each its own exception (as the spec counts
+    // them); any other exception is shown as the whole sentences or list items that hold its words, once each.
+    const kind = scores[i]!.kind;
+    if ((cases.get(enumeration(exception)) ?? 0) >= 2) {
+      findings.push({ type: 'exception', start: exception.start, end: exception.end, unit: i, probability: scores[i]!.exception, attachedTo: offer, kind });
+      for (const j of overlapping(units, exception)) takenUnits.add(j);
+      continue;
+    }
+    for (const j of overlapping(units, exception)) {
+      if (takenUnits.has(j)) continue;
+      takenUnits.add(j);
+      findings.push({ type: 'exception', start: units[j]!.start, end: units[j]!.end, unit: j, probability: scores[j]!.exception, attachedTo: offer, kind });
+    }
   }
   // The model's own exceptions elsewhere.
   units.forEach((unit, i) => {
@@ -107,6 +121,11 @@ interface Span {
 /** A lead-in ("we will still use it when:") stands for the list items after it: each item is one exception. */
 const MAX_ITEMS = 12;
 
+/**
+ * An exception is shown as whole units: the sentence or list item itself, or the list items its lead-in opens. The
+ * cases of an inline enumeration "(i) … (ii) …" (after the offer's words, in the offer's own sentence) are each their
+ * own exception, as the spec counts them.
+ */
 function exceptionSpans(text: string, units: Unit[], i: number, isOffer: boolean): Span[] {
   const unit = units[i]!;
   const unitText = text.slice(unit.start, unit.end);
@@ -118,12 +137,7 @@ function exceptionSpans(text: string, units: Unit[], i: number, isOffer: boolean
     if (items.length > 0) return items;
   }
   const offer = isOffer ? findOptOutCue(unitText) : null;
-  const from = offer === null ? unit.start : unit.start + offer.end;
-  // Inline enumerations: each case is its own exception.
-  const cases = enumeratedItems(text, from, unit.end);
+  const cases = enumeratedItems(text, offer === null ? unit.start : unit.start + offer.end, unit.end);
   if (cases.length >= 2) return cases.map(({ start, end }) => ({ start, end }));
-  if (!isOffer) return [{ start: unit.start, end: unit.end }];
-  // The exception shares the offer's sentence: the rules find its words, or there is none to show.
-  const found = findExceptions({ text, clause: { ...unit, items: [] }, offerEnd: from, followers: [] }).exceptions;
-  return found.map(({ start, end }) => ({ start, end }));
+  return [{ start: unit.start, end: unit.end }];
 }

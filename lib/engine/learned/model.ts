@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EXCEPTION_KINDS, type ExceptionKind } from '../model/analysis';
+import type { StackedWeights } from './stacked';
 
 export { EXCEPTION_KINDS, type ExceptionKind };
 
@@ -26,12 +27,15 @@ export const ModelFileSchema = z.object({
   }),
   /** feature → [opt-out, exception, promise, ...kinds] weights */
   weights: z.record(z.string(), z.array(z.number()).length(WIDTH)),
+  /** the second stage's exception weights (stacked.ts): feature → weight */
+  stacked: z.record(z.string(), z.number()).optional(),
 });
 export type ModelFile = z.infer<typeof ModelFileSchema>;
 
 export interface LearnedModel {
   thresholds: ModelFile['thresholds'];
   weights: Map<string, number[]>;
+  stacked?: StackedWeights;
 }
 
 export function loadModel(file: unknown): LearnedModel {
@@ -40,7 +44,7 @@ export function loadModel(file: unknown): LearnedModel {
   const { weights, ...envelope } = (typeof file === 'object' && file !== null ? file : {}) as { weights?: unknown };
   if (!weightRowsAreValid(weights)) ModelFileSchema.parse(file);
   const parsed = ModelFileSchema.parse({ ...envelope, weights: {} });
-  return { thresholds: parsed.thresholds, weights: new Map(Object.entries(weights as ModelFile['weights'])) };
+  return { thresholds: parsed.thresholds, weights: new Map(Object.entries(weights as ModelFile['weights'])), ...(parsed.stacked === undefined ? {} : { stacked: parsed.stacked }) };
 }
 
 function weightRowsAreValid(weights: unknown): boolean {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Finding } from '../../engine/learned/decide';
 import { EXCEPTION_KINDS, scoreUnit, type LearnedModel, type UnitScores } from '../../engine/learned/model';
 import { learnedClauses, type Scored } from '../../engine/learned/clauses';
+import { restack } from '../../engine/learned/stacked';
 import type { AnalyzedClause } from '../../engine/model/analysis';
 import type { DocumentData, LocatedLabel } from './dataset';
 import { spanMatchesLabel } from './span-match';
@@ -103,8 +104,10 @@ export function metricsOf(score: TypeScore): Metrics {
   return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) };
 }
 
+/** Each unit's scores: the first stage's, with the second stage's exception score when the model has one. */
 export function unitScores(model: LearnedModel, data: DocumentData): UnitScores[] {
-  return data.examples.map((example) => scoreUnit(model, example.features, example.values));
+  const first = data.examples.map((example) => scoreUnit(model, example.features, example.values));
+  return restack(model.stacked, data.units, first, data.examples.map((example) => example.features));
 }
 
 /** What the product shows: the learned clauses (rules proposing, the model deciding) as scored predictions. */

@@ -3,6 +3,7 @@ import type { LearnedModel, ModelFile } from '../../engine/learned/model';
 import type { DocumentData } from '../eval/dataset';
 import { emptyScores, foldsOf, metricsOf, productPredictions, scoreDocument, unitScores, type Scores } from '../eval/evaluate';
 import { DEFAULT_FIT, fit, type FitOptions } from './fit';
+import { DEFAULT_STACK, fitStacked, type StackOptions } from './stack';
 
 /**
  * Document-level cross-validation: no document's units on both sides. Out-of-fold scores for every unit, then the
@@ -16,13 +17,16 @@ export interface CrossValidation {
   folds: number;
 }
 
-const GRID = Array.from({ length: 17 }, (_, i) => 0.1 + i * 0.05);
+/** Thresholds tried: 0.1 to 0.9 by 0.05, then finer near 1 (the exception head, weighted for its rare positives, is sure of many units). */
+const GRID = [...Array.from({ length: 17 }, (_, i) => 0.1 + i * 0.05), 0.93, 0.96, 0.98, 0.99];
 
-export function crossValidate(documents: DocumentData[], k = 5, options: FitOptions = DEFAULT_FIT): CrossValidation {
+export function crossValidate(documents: DocumentData[], k = 5, options: FitOptions = DEFAULT_FIT, stack: StackOptions | null = DEFAULT_STACK): CrossValidation {
   const outOfFold = new Map<DocumentData, { model: LearnedModel; scored: Scored }>();
   for (const fold of foldsOf(documents, k)) {
     const training = documents.filter((doc) => !fold.includes(doc));
-    const model: LearnedModel = { thresholds: { 'opt-out': 0.5, exception: 0.5, promise: 0.5 }, weights: fit(training, options) };
+    // The second stage is fitted on the training folds alone (inner folds): the held-out fold is never seen.
+    const stacked = stack === null ? {} : { stacked: fitStacked(training, stack, options) };
+    const model: LearnedModel = { thresholds: { 'opt-out': 0.5, exception: 0.5, promise: 0.5 }, weights: fit(training, options), ...stacked };
     for (const doc of fold) outOfFold.set(doc, { model, scored: { units: doc.units, scores: unitScores(model, doc) } });
   }
   const evaluate = (thresholds: Thresholds): Scores => {

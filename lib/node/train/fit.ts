@@ -125,7 +125,7 @@ export function fit(documents: Array<{ document: string; examples: Example[] }>,
   return table;
 }
 
-export function modelFile(table: Map<string, number[]>, thresholds: ModelFile['thresholds'], trainedOn: ModelFile['trainedOn'], seed: number): ModelFile {
+export function modelFile(table: Map<string, number[]>, thresholds: ModelFile['thresholds'], trainedOn: ModelFile['trainedOn'], seed: number, stacked?: ModelFile['stacked']): ModelFile {
   return {
     format: 1,
     description: 'Clausemark learned stage: logistic regression per head over unit features (lib/engine/learned/features.ts). Written by `npm run train`; do not edit by hand.',
@@ -133,5 +133,6 @@ export function modelFile(table: Map<string, number[]>, thresholds: ModelFile['t
     trainedOn,
     thresholds,
     weights: Object.fromEntries([...table].sort((a, b) => (a[0] < b[0] ? -1 : 1))),
+    ...(stacked === undefined ? {} : { stacked }),
   };
 }
