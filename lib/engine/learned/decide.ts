@@ -1,4 +1,4 @@
-import { enumeratedItems } from '../classify/exceptions';
+import { enumeratedItems, findExceptions } from '../classify/exceptions';
 import { findOptOutCue } from '../classify/opt-out';
 import type { ExceptionKind, LearnedModel, UnitScores } from './model';
 import type { Unit } from './units';
@@ -7,8 +7,8 @@ import { firstOverlapping, overlapping } from './spans';
 /**
  * From unit scores to findings: offers, promises, and exceptions attached to the offer they limit. An exception
  * needs an offer to attach to (the spec labels no orphan carve-outs). Each exception is shown as a whole sentence or
- * list item, never a fragment of one (an exception inside the offer's own sentence is that sentence), except the
- * cases of an inline enumeration "(i) … (ii) …", each its own exception as the spec counts them.
+ * list item, never a fragment of one, except the cases of an inline enumeration "(i) … (ii) …", each its own
+ * exception as the spec counts them, and an exception inside the offer's own sentence: the words after the offer's.
  */
 export interface Finding {
   type: 'opt-out' | 'exception' | 'promise';
@@ -83,7 +83,12 @@ export function decide(model: LearnedModel, text: string, units: Unit[], scores:
     for (const j of overlapping(units, exception)) {
       if (takenUnits.has(j)) continue;
       takenUnits.add(j);
-      findings.push({ type: 'exception', start: units[j]!.start, end: units[j]!.end, unit: j, probability: scores[j]!.exception, attachedTo: offer, kind });
+      // In an offer's own sentence the exception is the rules' words after the offer's, never the whole sentence:
+      // that would show the offer itself as its own exception.
+      const span = offerOfUnit.has(j)
+        ? { start: Math.max(exception.start, units[j]!.start), end: Math.min(exception.end, units[j]!.end) }
+        : { start: units[j]!.start, end: units[j]!.end };
+      findings.push({ type: 'exception', ...span, unit: j, probability: scores[j]!.exception, attachedTo: offer, kind });
     }
   }
   // The model's own exceptions elsewhere.
@@ -124,7 +129,7 @@ const MAX_ITEMS = 12;
 /**
  * An exception is shown as whole units: the sentence or list item itself, or the list items its lead-in opens. The
  * cases of an inline enumeration "(i) … (ii) …" (after the offer's words, in the offer's own sentence) are each their
- * own exception, as the spec counts them.
+ * own exception, as the spec counts them; in the offer's own sentence otherwise, the rules' words after the offer's.
  */
 function exceptionSpans(text: string, units: Unit[], i: number, isOffer: boolean): Span[] {
   const unit = units[i]!;
@@ -137,7 +142,12 @@ function exceptionSpans(text: string, units: Unit[], i: number, isOffer: boolean
     if (items.length > 0) return items;
   }
   const offer = isOffer ? findOptOutCue(unitText) : null;
-  const cases = enumeratedItems(text, offer === null ? unit.start : unit.start + offer.end, unit.end);
+  const from = offer === null ? unit.start : unit.start + offer.end;
+  const cases = enumeratedItems(text, from, unit.end);
   if (cases.length >= 2) return cases.map(({ start, end }) => ({ start, end }));
-  return [{ start: unit.start, end: unit.end }];
+  if (!isOffer) return [{ start: unit.start, end: unit.end }];
+  // The exception shares the offer's sentence: the rules find its words after the offer's, or there is none to show
+  // (the whole sentence would be the offer itself, shown as its own exception).
+  const found = findExceptions({ text, clause: { ...unit, items: [] }, offerEnd: from, followers: [] }).exceptions;
+  return found.map(({ start, end }) => ({ start, end }));
 }
