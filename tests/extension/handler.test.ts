@@ -21,6 +21,8 @@ import { AnnotatedDocumentSchema, type AnnotatedDocument } from '../../lib/docum
 import { TabStateSchema, type TabState } from '../../lib/extension/messages/tab-state';
 import { MAX_PAGE_TEXT } from '../../lib/extension/messages/protocol';
 import { loadDocumentFile } from '../../lib/node/cli/load-document';
+import { saveSettings } from '../../lib/extension/settings/store';
+import { defaultSettings } from '../../lib/extension/settings/settings';
 import { annotateFile } from '../../lib/node/cli/annotate';
 
 const POLICY_URL = 'https://www.anthropic.com/legal/privacy';
@@ -157,6 +159,34 @@ describe('createMessageHandler: analysis from a content script, then the popup a
     expect(document.clauses).toEqual(plainDocument.clauses);
     expect(document.clauses.every((clause) => clause.provision === null)).toBe(true);
     await expectNothingStored();
+  });
+
+  it('refuses a first look not asked for while automatic reading is off, and analyses one that was asked for', async () => {
+    const handle = makeHandler({ now: clock });
+    await saveSettings(db, { ...defaultSettings(), automatic: false });
+    expect(await handle({ ...policyMessage, preview: true }, contentScript)).toEqual({ ok: true, automaticOff: true });
+    const asked = await handle({ ...policyMessage, preview: true, asked: true }, contentScript);
+    expect((asked as { ok: true; document: AnnotatedDocument }).document.clauses).toEqual(plainDocument.clauses);
+  });
+
+  it('takes a long text in parts, per sender, and analyses it as if sent whole', async () => {
+    const handle = makeHandler({ now: clock });
+    const { text } = policyMessage;
+    const size = Math.ceil(text.length / 3);
+    const otherFrame: MessageSender = { ...contentScript, frameId: 3 };
+    for (let index = 0; index < 3; index++) {
+      expect(await handle({ type: 'analysis-text', upload: 'up-1', index, text: text.slice(index * size, (index + 1) * size) }, contentScript)).toEqual({ ok: true });
+    }
+    // another frame of the tab cannot take them
+    expectRejected(await handle({ ...policyMessage, text: '', textParts: { upload: 'up-1', count: 3, length: text.length } }, otherFrame));
+    const reply = await handle({ ...policyMessage, text: '', textParts: { upload: 'up-1', count: 3, length: text.length } }, contentScript);
+    // taken once: that other frame's attempt did not use them up (uploads are per frame)
+    expect((reply as { ok: true; document: AnnotatedDocument }).document.clauses.map((clause) => clause.sha256))
+      .toEqual(cliDocument.clauses.map((clause) => clause.sha256));
+    // a second message naming the same parts finds none; text and parts together are refused
+    expectRejected(await handle({ ...policyMessage, text: '', textParts: { upload: 'up-1', count: 3, length: text.length } }, contentScript));
+    await handle({ type: 'analysis-text', upload: 'up-2', index: 0, text }, contentScript);
+    expectRejected(await handle({ ...policyMessage, textParts: { upload: 'up-2', count: 1, length: text.length } }, contentScript));
   });
 
   it('dates an analysis by the current time when no clock is given', async () => {

@@ -16,7 +16,8 @@ import { HoverCard } from '../../lib/extension/page/hover-card';
 import { createMockClient } from '../../lib/extension/messages/mock';
 import type { BackgroundMessage } from '../../lib/extension/messages/client';
 import type { BackgroundReply } from '../../lib/extension/messages/replies';
-import { AnalysisReport } from '../../lib/extension/messages/protocol';
+import { AnalysisReport, TEXT_PART_CHARS } from '../../lib/extension/messages/protocol';
+import { createTextUploads } from '../../lib/extension/background/uploads';
 import { extractionProblem } from '../../lib/extension/background/handler';
 import { defaultSettings } from '../../lib/extension/settings/settings';
 import { unreadableLanguage } from '../../lib/engine/language';
@@ -186,8 +187,22 @@ function showPolicyPage(): void {
   }));
 }
 
+/** The background's store of texts sent in parts, for the stand-in below (one per test file is enough). */
+const uploads = createTextUploads();
+
+/** A stand-in for the background taking a part of a long text, as the real one does. */
+async function backgroundTakesPart(message: BackgroundMessage<'analysis-text'>): Promise<BackgroundReply<'analysis-text'>> {
+  const problem = uploads.add(`tab:${message.upload}`, message.index, message.text);
+  return problem === null ? { ok: true } : { ok: false, error: problem };
+}
+
 /** A stand-in for the background: it runs the pipeline on the extraction it receives, as the real one does. */
 async function backgroundAnswer(message: BackgroundMessage<'analysis'>): Promise<BackgroundReply<'analysis'>> {
+  if (message.textParts !== undefined) {
+    const taken = uploads.take(`tab:${message.textParts.upload}`, message.textParts.count, message.textParts.length);
+    if ('error' in taken) return { ok: false, error: taken.error };
+    message = { ...message, text: taken.text, textParts: undefined };
+  }
   const problem = extractionProblem(message);
   if (problem !== null) return { ok: false, error: problem };
   const document = await annotate({
@@ -405,21 +420,34 @@ describe('PageController on a long page', () => {
     document.body.prepend(top);
     const client = createMockClient({
       'get-settings': () => ({ ok: true, settings: defaultSettings() }),
+      'analysis-text': backgroundTakesPart,
       analysis: backgroundAnswer,
     });
     await withHighlightApi(async (registry) => {
       const controller = new PageController(win(), client, 'test', pageContext());
       const result = await controller.run(true);
       expect(result.status).toBe('done');
-      expect(client.sent.map((message) => ('type' in message ? message.type : ''))).toEqual(['get-settings', 'analysis', 'analysis']);
-      const [first, whole] = client.sent.slice(1) as Array<BackgroundMessage<'analysis'>>;
+      const types = client.sent.map((message) => ('type' in message ? message.type : ''));
+      expect(types.filter((type) => type !== 'analysis-text')).toEqual(['get-settings', 'analysis', 'analysis']);
+      const [first, whole] = client.sent.filter((message) => 'type' in message && message.type === 'analysis') as Array<BackgroundMessage<'analysis'>>;
       expect(first!.preview).toBe(true);
       expect(whole!.preview).toBeUndefined();
       expect(AnalysisReport.safeParse(first).success).toBe(true);
-      expect(whole!.text.startsWith(first!.text)).toBe(true);
-      expect(first!.text.length).toBeLessThan(whole!.text.length / 2);
+      // A text past TEXT_PART_CHARS goes ahead in parts, each small enough to clone quickly, in order.
+      const parts = client.sent.filter((message) => 'type' in message && message.type === 'analysis-text') as Array<BackgroundMessage<'analysis-text'>>;
+      const wholeText = parts.map((part) => part.text).join('');
+      expect(wholeText.length).toBeGreaterThan(2 * TEXT_PART_CHARS);
+      expect(whole!.text).toBe('');
+      expect(parts.map((part) => part.index)).toEqual(parts.map((_, i) => i));
+      expect(parts.every((part) => part.text.length <= TEXT_PART_CHARS)).toBe(true);
+      expect(whole!.textParts).toMatchObject({ count: parts.length, length: wholeText.length });
+      // after the first look, before the whole page's message
+      expect(types.indexOf('analysis-text')).toBeGreaterThan(types.indexOf('analysis'));
+      expect(types.lastIndexOf('analysis-text')).toBeLessThan(types.lastIndexOf('analysis'));
+      expect(wholeText.startsWith(first!.text)).toBe(true);
+      expect(first!.text.length).toBeLessThan(wholeText.length / 2);
       // what stays painted is the whole analysis
-      const wholeDocument = (await backgroundAnswer(whole!)) as { ok: true; document: AnnotatedDocument };
+      const wholeDocument = (await backgroundAnswer({ ...whole!, text: wholeText, textParts: undefined })) as { ok: true; document: AnnotatedDocument };
       const expected = annotationsOf(wholeDocument.document, defaultSettings().hiddenTopics).filter((item) => item.kind === 'opt-out').length;
       expect(registry.get('clausemark-opt-out')!.ranges).toHaveLength(expected);
       expect(result.document!.clauses.map((clause) => clause.id)).toEqual(wholeDocument.document.clauses.map((clause) => clause.id));

@@ -30,6 +30,11 @@ export const AnalysisFailed = z.object({
  */
 const offset = z.number().check(z.int(), z.nonnegative());
 export const MAX_PAGE_TEXT = 20_000_000;
+/**
+ * Past this many characters the text goes in parts of this size: cloning a message holds the sender's main thread
+ * (a 5 MB text in one message took 200 ms in Chromium, a 220 K one 25–40 ms), a part of 64 K characters a few ms.
+ */
+export const TEXT_PART_CHARS = 65_536;
 export const AnalysisReport = z.object({
   type: z.literal('analysis'),
   url: z.string().check(z.maxLength(8192)),
@@ -51,6 +56,27 @@ export const AnalysisReport = z.object({
    * provision matching, and neither stored nor shown on the badge; the whole page follows in a second message.
    */
   preview: z.optional(z.boolean()),
+  /**
+   * A first look sent before the content script knows the settings: the background analyses it only if automatic
+   * reading is on, or the person asked for this analysis (`asked`).
+   */
+  asked: z.optional(z.boolean()),
+  /**
+   * A long text comes ahead in `analysis-text` parts (the `text` field is then empty): how many parts, of how many
+   * characters in all, under which upload id.
+   */
+  textParts: z.optional(z.object({
+    upload: id,
+    count: z.number().check(z.int(), z.positive(), z.lte(Math.ceil(MAX_PAGE_TEXT / TEXT_PART_CHARS))),
+    length: z.number().check(z.int(), z.positive(), z.lte(MAX_PAGE_TEXT)),
+  })),
+});
+/** One part of a long page's text, sent ahead of its `analysis` message (lib/extension/background/uploads.ts). */
+export const AnalysisTextPart = z.object({
+  type: z.literal('analysis-text'),
+  upload: id,
+  index: z.number().check(z.int(), z.nonnegative(), z.lt(Math.ceil(MAX_PAGE_TEXT / TEXT_PART_CHARS))),
+  text: z.string().check(z.maxLength(TEXT_PART_CHARS)),
 });
 /** Automatic mode is off: the page was not read, so the tab forgets what it said of an earlier page. */
 export const AutomaticOff = z.object({ type: z.literal('automatic-off') });
@@ -77,6 +103,7 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
   NotAPolicy,
   AnalysisFailed,
   AnalysisReport,
+  AnalysisTextPart,
   AutomaticOff,
   GetSettings,
   GetTabState,
@@ -101,6 +128,7 @@ export const BACKGROUND_SENDERS = {
   'not-a-policy': 'content-script',
   'analysis-failed': 'content-script',
   analysis: 'content-script',
+  'analysis-text': 'content-script',
   'automatic-off': 'content-script',
   'get-settings': 'content-script-or-extension-page',
   'get-tab-state': 'extension-page',
