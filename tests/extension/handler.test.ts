@@ -169,24 +169,33 @@ describe('createMessageHandler: analysis from a content script, then the popup a
     expect((asked as { ok: true; document: AnnotatedDocument }).document.clauses).toEqual(plainDocument.clauses);
   });
 
-  it('takes a long text in parts, per sender, and analyses it as if sent whole', async () => {
+  it('takes a long page in parts, per frame, and analyses it as if sent whole', async () => {
     const handle = makeHandler({ now: clock });
-    const { text } = policyMessage;
+    const { text, blocks, links } = policyMessage;
     const size = Math.ceil(text.length / 3);
     const otherFrame: MessageSender = { ...contentScript, frameId: 3 };
     for (let index = 0; index < 3; index++) {
-      expect(await handle({ type: 'analysis-text', upload: 'up-1', index, text: text.slice(index * size, (index + 1) * size) }, contentScript)).toEqual({ ok: true });
+      const [from, to] = [index * size, (index + 1) * size];
+      const part = {
+        type: 'analysis-part' as const,
+        upload: 'up-1',
+        index,
+        text: text.slice(from, to),
+        blocks: blocks.filter((block) => block.start >= from && block.start < to),
+        links: links.filter((link) => link.start >= from && link.start < to),
+      };
+      expect(await handle(part, contentScript)).toEqual({ ok: true });
     }
-    // another frame of the tab cannot take them
-    expectRejected(await handle({ ...policyMessage, text: '', textParts: { upload: 'up-1', count: 3, length: text.length } }, otherFrame));
-    const reply = await handle({ ...policyMessage, text: '', textParts: { upload: 'up-1', count: 3, length: text.length } }, contentScript);
-    // taken once: that other frame's attempt did not use them up (uploads are per frame)
-    expect((reply as { ok: true; document: AnnotatedDocument }).document.clauses.map((clause) => clause.sha256))
-      .toEqual(cliDocument.clauses.map((clause) => clause.sha256));
-    // a second message naming the same parts finds none; text and parts together are refused
-    expectRejected(await handle({ ...policyMessage, text: '', textParts: { upload: 'up-1', count: 3, length: text.length } }, contentScript));
-    await handle({ type: 'analysis-text', upload: 'up-2', index: 0, text }, contentScript);
-    expectRejected(await handle({ ...policyMessage, textParts: { upload: 'up-2', count: 1, length: text.length } }, contentScript));
+    const named = { ...policyMessage, text: '', blocks: [], links: [], parts: { upload: 'up-1', count: 3, length: text.length } };
+    // another frame of the tab cannot take them, nor use them up
+    expectRejected(await handle(named, otherFrame));
+    const reply = await handle(named, contentScript);
+    const whole = await handle(policyMessage, contentScript);
+    expect((reply as { ok: true; document: AnnotatedDocument }).document.clauses).toEqual((whole as { ok: true; document: AnnotatedDocument }).document.clauses);
+    // taken once; and a message with parts and an extraction of its own is refused
+    expectRejected(await handle(named, contentScript));
+    await handle({ type: 'analysis-part', upload: 'up-2', index: 0, text, blocks, links }, contentScript);
+    expectRejected(await handle({ ...policyMessage, parts: { upload: 'up-2', count: 1, length: text.length } }, contentScript));
   });
 
   it('dates an analysis by the current time when no clock is given', async () => {

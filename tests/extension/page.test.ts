@@ -16,8 +16,8 @@ import { HoverCard } from '../../lib/extension/page/hover-card';
 import { createMockClient } from '../../lib/extension/messages/mock';
 import type { BackgroundMessage } from '../../lib/extension/messages/client';
 import type { BackgroundReply } from '../../lib/extension/messages/replies';
-import { AnalysisReport, TEXT_PART_CHARS } from '../../lib/extension/messages/protocol';
-import { createTextUploads } from '../../lib/extension/background/uploads';
+import { AnalysisReport, LIST_PART_ITEMS, TEXT_PART_CHARS } from '../../lib/extension/messages/protocol';
+import { createExtractionUploads } from '../../lib/extension/background/uploads';
 import { extractionProblem } from '../../lib/extension/background/handler';
 import { defaultSettings } from '../../lib/extension/settings/settings';
 import { unreadableLanguage } from '../../lib/engine/language';
@@ -187,21 +187,21 @@ function showPolicyPage(): void {
   }));
 }
 
-/** The background's store of texts sent in parts, for the stand-in below (one per test file is enough). */
-const uploads = createTextUploads();
+/** The background's store of pages sent in parts, for the stand-in below (one per test file is enough). */
+const uploads = createExtractionUploads();
 
-/** A stand-in for the background taking a part of a long text, as the real one does. */
-async function backgroundTakesPart(message: BackgroundMessage<'analysis-text'>): Promise<BackgroundReply<'analysis-text'>> {
-  const problem = uploads.add(`tab:${message.upload}`, message.index, message.text);
+/** A stand-in for the background taking a part of a long page, as the real one does. */
+async function backgroundTakesPart(message: BackgroundMessage<'analysis-part'>): Promise<BackgroundReply<'analysis-part'>> {
+  const problem = uploads.add(`tab:${message.upload}`, message);
   return problem === null ? { ok: true } : { ok: false, error: problem };
 }
 
 /** A stand-in for the background: it runs the pipeline on the extraction it receives, as the real one does. */
 async function backgroundAnswer(message: BackgroundMessage<'analysis'>): Promise<BackgroundReply<'analysis'>> {
-  if (message.textParts !== undefined) {
-    const taken = uploads.take(`tab:${message.textParts.upload}`, message.textParts.count, message.textParts.length);
+  if (message.parts !== undefined) {
+    const taken = uploads.take(`tab:${message.parts.upload}`, message.parts.count, message.parts.length);
     if ('error' in taken) return { ok: false, error: taken.error };
-    message = { ...message, text: taken.text, textParts: undefined };
+    message = { ...message, ...taken, parts: undefined };
   }
   const problem = extractionProblem(message);
   if (problem !== null) return { ok: false, error: problem };
@@ -420,7 +420,7 @@ describe('PageController on a long page', () => {
     document.body.prepend(top);
     const client = createMockClient({
       'get-settings': () => ({ ok: true, settings: defaultSettings() }),
-      'analysis-text': backgroundTakesPart,
+      'analysis-part': backgroundTakesPart,
       analysis: backgroundAnswer,
     });
     await withHighlightApi(async (registry) => {
@@ -428,26 +428,27 @@ describe('PageController on a long page', () => {
       const result = await controller.run(true);
       expect(result.status).toBe('done');
       const types = client.sent.map((message) => ('type' in message ? message.type : ''));
-      expect(types.filter((type) => type !== 'analysis-text')).toEqual(['get-settings', 'analysis', 'analysis']);
+      expect(types.filter((type) => type !== 'analysis-part')).toEqual(['get-settings', 'analysis', 'analysis']);
       const [first, whole] = client.sent.filter((message) => 'type' in message && message.type === 'analysis') as Array<BackgroundMessage<'analysis'>>;
       expect(first!.preview).toBe(true);
       expect(whole!.preview).toBeUndefined();
       expect(AnalysisReport.safeParse(first).success).toBe(true);
-      // A text past TEXT_PART_CHARS goes ahead in parts, each small enough to clone quickly, in order.
-      const parts = client.sent.filter((message) => 'type' in message && message.type === 'analysis-text') as Array<BackgroundMessage<'analysis-text'>>;
+      // A page past TEXT_PART_CHARS goes ahead in parts, each small enough to clone quickly, in order.
+      const parts = client.sent.filter((message) => 'type' in message && message.type === 'analysis-part') as Array<BackgroundMessage<'analysis-part'>>;
       const wholeText = parts.map((part) => part.text).join('');
       expect(wholeText.length).toBeGreaterThan(2 * TEXT_PART_CHARS);
-      expect(whole!.text).toBe('');
+      expect([whole!.text, whole!.blocks, whole!.links]).toEqual(['', [], []]);
       expect(parts.map((part) => part.index)).toEqual(parts.map((_, i) => i));
-      expect(parts.every((part) => part.text.length <= TEXT_PART_CHARS)).toBe(true);
-      expect(whole!.textParts).toMatchObject({ count: parts.length, length: wholeText.length });
+      expect(parts.every((part) => part.text.length <= TEXT_PART_CHARS && part.blocks.length <= LIST_PART_ITEMS)).toBe(true);
+      expect(whole!.parts).toMatchObject({ count: parts.length, length: wholeText.length });
       // after the first look, before the whole page's message
-      expect(types.indexOf('analysis-text')).toBeGreaterThan(types.indexOf('analysis'));
-      expect(types.lastIndexOf('analysis-text')).toBeLessThan(types.lastIndexOf('analysis'));
-      expect(wholeText.startsWith(first!.text)).toBe(true);
-      expect(first!.text.length).toBeLessThan(wholeText.length / 2);
+      expect(types.indexOf('analysis-part')).toBeGreaterThan(types.indexOf('analysis'));
+      expect(types.lastIndexOf('analysis-part')).toBeLessThan(types.lastIndexOf('analysis'));
+      const wholeMessage = { ...whole!, text: wholeText, blocks: parts.flatMap((part) => part.blocks), links: parts.flatMap((part) => part.links), parts: undefined };
+      // the parts put together are the page as read in one piece
+      expect(wholeMessage.blocks).toEqual(extractFromDom(document.body).blocks);
       // what stays painted is the whole analysis
-      const wholeDocument = (await backgroundAnswer({ ...whole!, text: wholeText, textParts: undefined })) as { ok: true; document: AnnotatedDocument };
+      const wholeDocument = (await backgroundAnswer(wholeMessage)) as { ok: true; document: AnnotatedDocument };
       const expected = annotationsOf(wholeDocument.document, defaultSettings().hiddenTopics).filter((item) => item.kind === 'opt-out').length;
       expect(registry.get('clausemark-opt-out')!.ranges).toHaveLength(expected);
       expect(result.document!.clauses.map((clause) => clause.id)).toEqual(wholeDocument.document.clauses.map((clause) => clause.id));

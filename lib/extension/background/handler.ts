@@ -14,7 +14,7 @@ import type { Settings } from '../settings/settings';
 import { errorText, plural } from '../../engine/text/format';
 import { unreadableLanguage } from '../../engine/language';
 import { knownPlatformFor } from '../../knowledge/platforms';
-import { createTextUploads } from './uploads';
+import { createExtractionUploads } from './uploads';
 
 /**
  * The background worker's message handling, with its browser dependencies passed in so tests drive it with a fake
@@ -124,8 +124,8 @@ export function createMessageHandler(deps: BackgroundDeps) {
     return { ok: false, error };
   };
 
-  /** long texts sent in parts, until their `analysis` message takes them */
-  const uploads = createTextUploads();
+  /** long pages' extractions sent in parts, until their `analysis` message takes them */
+  const uploads = createExtractionUploads();
 
   const saveTab = (tabId: number, state: TabRecord['state']) =>
     deps.db.tabs.put({ tabId, state, updatedAt: new Date().toISOString() });
@@ -185,16 +185,17 @@ export function createMessageHandler(deps: BackgroundDeps) {
       await saveTab(tabId!, { status: 'error', reason: message.reason });
       return { ok: true };
     },
-    'analysis-text': async (message, _tabId, frame) => {
-      const problem = uploads.add(`${frame}:${message.upload}`, message.index, message.text);
-      return problem === null ? { ok: true } : reject(`rejected a part of a page's text: ${problem}`);
+    'analysis-part': async (message, _tabId, frame) => {
+      const problem = uploads.add(`${frame}:${message.upload}`, message);
+      return problem === null ? { ok: true } : reject(`rejected a part of a page: ${problem}`);
     },
     analysis: async (message, tabId, frame) => {
-      if (message.textParts !== undefined) {
-        const { upload, count, length } = message.textParts;
-        const taken = message.text === '' ? uploads.take(`${frame}:${upload}`, count, length) : { error: 'it came with text of its own' };
+      if (message.parts !== undefined) {
+        const { upload, count, length } = message.parts;
+        const sentAlone = message.text === '' && message.blocks.length === 0 && message.links.length === 0;
+        const taken = sentAlone ? uploads.take(`${frame}:${upload}`, count, length) : { error: 'it came with an extraction of its own' };
         if ('error' in taken) return reject(`rejected a page sent in parts: ${taken.error}`);
-        message = { ...message, text: taken.text, textParts: undefined };
+        message = { ...message, ...taken, parts: undefined };
       }
       const problem = extractionProblem(message);
       if (problem !== null) {

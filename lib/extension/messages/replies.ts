@@ -44,7 +44,7 @@ export const BACKGROUND_REPLIES = {
   'not-a-policy': orFailure(Ack),
   'analysis-failed': orFailure(Ack),
   analysis: z.union([AnalysisReplySchema, UnsupportedLanguageReplySchema, AutomaticOffReplySchema, FailureSchema]),
-  'analysis-text': orFailure(Ack),
+  'analysis-part': orFailure(Ack),
   'automatic-off': orFailure(Ack),
   'get-settings': orFailure(SettingsReplySchema),
   'get-tab-state': orFailure(TabStateReplySchema),

@@ -6,7 +6,7 @@ import type { AnnotatedDocument } from '../../document/schema';
 import type { BackgroundMessage, MessageClient } from '../messages/client';
 import type { BackgroundRequest } from '../messages/protocol';
 import type { BackgroundReply } from '../messages/replies';
-import { MAX_PAGE_TEXT, TEXT_PART_CHARS } from '../messages/protocol';
+import { LIST_PART_ITEMS, MAX_PAGE_TEXT, TEXT_PART_CHARS } from '../messages/protocol';
 import { defaultSettings, parseSettings, type Settings } from '../settings/settings';
 import { fakePageContext, type PageContext } from './context';
 import { ContentObserver } from './observer';
@@ -227,7 +227,7 @@ export class PageController {
       }
       // The background analyses one page at a time, and a whole page takes it long: the first look goes first.
       if (firstLook !== null) await meter.pause(() => firstLook!.answered, 'first-look');
-      const reply = await this.send({ ...page, looksLikePolicy, ...(await this.uploadText(extraction.text)), blocks: extraction.blocks, links: extraction.links });
+      const reply = await this.send({ ...page, looksLikePolicy, ...(await this.upload(extraction)) });
       const t2 = win.performance.now();
       // The first look is painted before the whole analysis replaces it.
       const early = firstLook === null ? null : await meter.pause(() => firstLook!.done, 'first-look');
@@ -266,18 +266,28 @@ export class PageController {
   }
 
   /**
-   * The text for the analysis message: as it is, or, past TEXT_PART_CHARS, sent ahead in parts (one long message
-   * would hold the main thread while the browser clones it) and named in the message.
+   * The extraction for the analysis message: as it is, or, for a long page, sent ahead in parts of at most
+   * TEXT_PART_CHARS characters and LIST_PART_ITEMS blocks and links (one long message would hold the main thread
+   * while the browser clones it) and named in the message.
    */
-  private async uploadText(text: string): Promise<Pick<BackgroundMessage<'analysis'>, 'text' | 'textParts'>> {
-    if (text.length <= TEXT_PART_CHARS) return { text };
+  private async upload(extraction: Pick<DomExtraction, 'text' | 'blocks' | 'links'>): Promise<Pick<BackgroundMessage<'analysis'>, 'text' | 'blocks' | 'links' | 'parts'>> {
+    const { text, blocks, links } = extraction;
+    const count = Math.max(Math.ceil(text.length / TEXT_PART_CHARS), Math.ceil(blocks.length / LIST_PART_ITEMS), Math.ceil(links.length / LIST_PART_ITEMS));
+    if (count <= 1) return { text, blocks, links };
     const upload = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-    let count = 0;
-    for (let at = 0; at < text.length; at += TEXT_PART_CHARS) {
-      const reply = await this.send({ type: 'analysis-text', upload, index: count++, text: text.slice(at, at + TEXT_PART_CHARS) });
-      if (reply?.ok !== true) throw new Error(reply?.ok === false ? reply.error : 'the background did not take the text');
+    for (let index = 0; index < count; index++) {
+      const [from, to] = [index * LIST_PART_ITEMS, (index + 1) * LIST_PART_ITEMS];
+      const reply = await this.send({
+        type: 'analysis-part',
+        upload,
+        index,
+        text: text.slice(index * TEXT_PART_CHARS, (index + 1) * TEXT_PART_CHARS),
+        blocks: blocks.slice(from, to),
+        links: links.slice(from, to),
+      });
+      if (reply?.ok !== true) throw new Error(reply?.ok === false ? reply.error : 'the background did not take the page');
     }
-    return { text: '', textParts: { upload, count, length: text.length } };
+    return { text: '', blocks: [], links: [], parts: { upload, count, length: text.length } };
   }
 
   /** Whether what is painted is a first look, not yet replaced by the whole analysis. */
