@@ -242,7 +242,9 @@ export class PageController {
       win.performance.mark('clausemark:exported');
       const firstPaint = await this.paint(reply.document, extraction.runs, meter);
       const t3 = win.performance.now();
+      meter.step('painted');
       if (early !== null) this.recordPreviewAgreement(early.keys, early.covered);
+      meter.step('agreement');
       const first = early?.at ?? firstPaint ?? t3;
       recordTimings(win, t0, t1, t2, first, t3);
       return {
@@ -339,7 +341,7 @@ export class PageController {
    * benchmark: `clausemark:preview:<painted>:<dropped>:<added>` (highlights the whole analysis took away or added).
    */
   private recordPreviewAgreement(early: Set<string>, covered: number): void {
-    const final = new Set([...this.painter.paintedKeys()].filter((key) => Number(key.split(':').at(-1)) <= covered));
+    const final = this.painter.paintedKeys(covered);
     const dropped = [...early].filter((key) => !final.has(key)).length;
     const added = [...final].filter((key) => !early.has(key)).length;
     this.win.performance.mark(`clausemark:preview:${early.size}:${dropped}:${added}`);
