@@ -462,6 +462,35 @@ describe('PageController on a long page', () => {
   });
 });
 
+describe('PageController sending a long page in parts', () => {
+  it('sends the parts once more when the background lost them (stopped and started between two messages)', async () => {
+    showPolicyPage();
+    const copies = [...document.body.children].map((element) => element.cloneNode(true));
+    document.body.append(...copies.map((node) => node.cloneNode(true)), ...copies.map((node) => node.cloneNode(true)));
+    window.scrollTo(0, 0);
+    let restarts = 1;
+    const client = createMockClient({
+      'get-settings': () => ({ ok: true, settings: defaultSettings() }),
+      'analysis-part': backgroundTakesPart,
+      analysis: (message) => {
+        if (message.parts !== undefined && restarts-- > 0) {
+          // what a restarted background answers: it holds no parts
+          uploads.take(`tab:${message.parts.upload}`, message.parts.count, message.parts.length);
+          return backgroundAnswer(message);
+        }
+        return backgroundAnswer(message);
+      },
+    });
+    await withHighlightApi(async () => {
+      const result = await new PageController(win(), client, 'test', pageContext()).run(true);
+      expect(result.status).toBe('done');
+      const wholes = client.sent.filter((message) => 'type' in message && message.type === 'analysis' && message.preview !== true) as Array<BackgroundMessage<'analysis'>>;
+      expect(wholes).toHaveLength(2);
+      expect(wholes[0]!.parts!.upload).not.toBe(wholes[1]!.parts!.upload);
+    });
+  });
+});
+
 describe('SliceMeter', () => {
   it('names every slice over LONG_SLICE_MS and records the longest', async () => {
     const { SliceMeter, LONG_SLICE_MS } = await import('../../lib/extension/page/timing');

@@ -1,5 +1,5 @@
 import type { BackgroundMessage } from '../messages/client';
-import { MAX_BLOCKS, MAX_LINKS, MAX_PAGE_TEXT } from '../messages/protocol';
+import { MAX_BLOCKS, MAX_LINKS, MAX_PAGE_TEXT, PARTS_LOST } from '../messages/protocol';
 
 /**
  * A long page's extraction arrives in parts (`analysis-part` messages, each checked by its schema) before the
@@ -68,7 +68,7 @@ export function createExtractionUploads(now: () => number = () => Date.now()): E
       dropStale();
       const upload = uploads.get(key);
       uploads.delete(key);
-      if (upload === undefined) return { error: 'its parts never came (or came too long ago)' };
+      if (upload === undefined) return { error: PARTS_LOST };
       if (upload.texts.length !== count || upload.chars !== length) {
         return { error: `${upload.texts.length} parts of ${upload.chars} characters came, not ${count} of ${length}` };
       }

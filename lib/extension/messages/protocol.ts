@@ -37,6 +37,8 @@ export const MAX_PAGE_TEXT = 20_000_000;
 export const TEXT_PART_CHARS = 65_536;
 /** Blocks or links per part: each is an object to clone, and thousands of them cost as much as a long text. */
 export const LIST_PART_ITEMS = 2_000;
+/** The background's words when an `analysis` message names parts it does not hold: the sender sends them again. */
+export const PARTS_LOST = 'its parts never came, or were lost';
 /** Enough parts for the longest page allowed, or for its most blocks. */
 export const MAX_PARTS = 1_000;
 const block = z.object({

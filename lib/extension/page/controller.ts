@@ -6,7 +6,7 @@ import type { AnnotatedDocument } from '../../document/schema';
 import type { BackgroundMessage, MessageClient } from '../messages/client';
 import type { BackgroundRequest } from '../messages/protocol';
 import type { BackgroundReply } from '../messages/replies';
-import { LIST_PART_ITEMS, MAX_PAGE_TEXT, TEXT_PART_CHARS } from '../messages/protocol';
+import { LIST_PART_ITEMS, MAX_PAGE_TEXT, PARTS_LOST, TEXT_PART_CHARS } from '../messages/protocol';
 import { defaultSettings, parseSettings, type Settings } from '../settings/settings';
 import { fakePageContext, type PageContext } from './context';
 import { ContentObserver } from './observer';
@@ -227,7 +227,7 @@ export class PageController {
       }
       // The background analyses one page at a time, and a whole page takes it long: the first look goes first.
       if (firstLook !== null) await meter.pause(() => firstLook!.answered, 'first-look');
-      const reply = await this.send({ ...page, looksLikePolicy, ...(await this.upload(extraction)) });
+      const reply = await this.sendWhole({ ...page, looksLikePolicy }, extraction);
       const t2 = win.performance.now();
       // The first look is painted before the whole analysis replaces it.
       const early = firstLook === null ? null : await meter.pause(() => firstLook!.done, 'first-look');
@@ -264,6 +264,22 @@ export class PageController {
       }
       await this.send({ type: 'analysis-failed', reason: reason.slice(0, 2000) }).catch(() => undefined);
       return { status: 'failed' };
+    }
+  }
+
+  /**
+   * Sends the whole page for analysis. A page sent in parts is sent once more if the background lost them (it was
+   * stopped and started again between two parts: Firefox's event page, Chromium's service worker).
+   */
+  private async sendWhole(page: Omit<BackgroundMessage<'analysis'>, 'text' | 'blocks' | 'links'>, extraction: DomExtraction): Promise<BackgroundReply<'analysis'>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const reply = await this.send({ ...page, ...(await this.upload(extraction)) });
+        if (attempt === 1 && reply?.ok === false && reply.error.includes(PARTS_LOST)) continue;
+        return reply;
+      } catch (error) {
+        if (attempt > 1) throw error;
+      }
     }
   }
 
