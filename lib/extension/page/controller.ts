@@ -203,6 +203,8 @@ export class PageController {
         await this.paint(painted, extraction.runs, meter);
         return { status: 'done', document: painted };
       }
+      // The policy test reads up to 200,000 characters: on a long page, a slice of its own.
+      if (extraction.text.length > 50_000) await meter.pause(() => yieldToPage(win), 'extract');
       const looksLikePolicy = looksLikePolicyPage(url, doc.title, extraction.text, heading);
       meter.step('policy-test');
       // The policy vocabulary is English: a page named like a policy in another language goes to the background
