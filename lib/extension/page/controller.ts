@@ -14,7 +14,7 @@ import { firstOffsetInView } from './highlighter';
 import { Painter } from './painter';
 import { PREVIEW_CHARS, previewOf } from './preview';
 import { PointerCards } from './pointer';
-import { isHiddenByLayout, recordTimings, SliceMeter, yieldToPage } from './timing';
+import { afterFirstPaint, isHiddenByLayout, recordTimings, SliceMeter, yieldToPage } from './timing';
 
 /**
  * The content script's work on one page: read the visible text in slices that leave the main thread free, hand it to
@@ -152,8 +152,9 @@ export class PageController {
     this.meter = meter;
     meter.begin();
     try {
-      // The script was injected in a task of its own, with its start-up: the reading starts in the next one.
-      await meter.pause(() => yieldToPage(this.win), 'start');
+      // The script was injected in a task of its own, with its start-up: the reading starts in a later one, once
+      // the page has painted.
+      await meter.pause(() => afterFirstPaint(this.win), 'start');
       return await this.analyzeMetered(force, meter);
     } finally {
       meter.end('finish');
