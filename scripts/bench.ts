@@ -23,7 +23,8 @@ import { CORPUS_DIR, policyFiles, REPO_ROOT, startSampleServer } from '../tests/
  *
  * BENCH_SKIP_BUILD=1 measures the builds already in CLAUSEMARK_EXTENSION_DIR (default .output/chrome-mv3) and
  * CLAUSEMARK_FIREFOX_DIR (default .output/firefox-mv3). BENCH_BROWSERS=chromium or =firefox measures one browser.
- * BENCH_ONLY=<regular expression> measures only the pages whose names match. BENCH_OUTPUT writes the report elsewhere
+ * BENCH_ONLY=<regular expression> measures only the pages whose names match. BENCH_TIMELINE=1 logs each page's
+ * Clausemark marks and measures in order. BENCH_OUTPUT writes the report elsewhere
  * (default reports/bench.md).
  */
 const OUTPUT = process.env.BENCH_OUTPUT ?? join(REPO_ROOT, 'reports', 'bench.md');
@@ -162,6 +163,12 @@ function readTimeline(from: number): string {
 const SETTLE = 'new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 100))))';
 /** Then records "now" on the page clock: the moment the analysis is asked for. */
 const NOW = 'performance.now()';
+/** BENCH_TIMELINE=1: every Clausemark mark and measure of the page, in order, to find where the time goes. */
+const TIMELINE = `performance.getEntries().filter((entry) => entry.name.startsWith('clausemark:'))
+  .concat((window.__flushLongTasks?.(), window.__longTasks ?? []).map(([startTime, duration]) => ({ name: 'longtask', entryType: 'measure', startTime, duration })))
+  .sort((a, b) => a.startTime - b.startTime)
+  .map((entry) => '  ' + entry.startTime.toFixed(1) + (entry.entryType === 'measure' ? ' +' + entry.duration.toFixed(1) : '') + ' ' + entry.name)
+  .join('\\n')`;
 /** Lets slices and late long-task entries land before reading. */
 const AFTER = 'new Promise((done) => setTimeout(done, 300))';
 
@@ -245,11 +252,10 @@ async function measure(driver: Driver, target: Target): Promise<Row> {
       from = (await tab.evaluate(NOW)) as number;
       const reply = (await tab.analyzeNow()) as { ok?: boolean } | undefined;
       if (reply?.ok !== true) throw new Error('the content script answered that the analysis failed');
-      // A page whose heading names it a policy was already being read when asked: the request joined that run,
-      // which began at the content script's start.
-      const joined = await tab.evaluate(`(() => { const reads = performance.getEntriesByName('clausemark:read');
-        return reads.length > 0 && reads.every((entry) => entry.startTime < ${from}); })()`);
-      if (joined === true) from = 0;
+      // The reply comes once the run that answered it has written its measures. None after the request: the page
+      // names itself a policy and its automatic run (from the content script's start) had read it, or was reading it,
+      // when asked; the request joined that run, or, the text unchanged since, only re-anchored its highlights.
+      if ((await tab.evaluate(readTimeline(from))) === null) from = 0;
     }
     await poll(async () => ((await tab.evaluate(readTimeline(from))) as Measured | null), 120_000, `timings for ${target.name}`);
     await tab.evaluate(AFTER);
@@ -258,6 +264,7 @@ async function measure(driver: Driver, target: Target): Promise<Row> {
       `${ms(measured.firstFromStart)} (from navigation ${ms(measured.firstFromNavigation)}), total ${ms(measured.total)} ms; ` +
       `longest slice ${ms(measured.longestSlice)}, longest task ${ms(measured.longestTask)} ms; ${measured.optOuts}+${measured.exceptions} highlights; ` +
       `slices > 50 ms: ${measured.longSlices.map(([what, duration]) => `${what} ${duration.toFixed(0)}`).join(', ') || 'none'}`);
+    if (process.env.BENCH_TIMELINE === '1') log(String(await tab.evaluate(TIMELINE)));
     return { target, browser: driver.browser, measured };
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);

@@ -1,3 +1,4 @@
+import '@/lib/extension/page/loaded';
 import { browser } from 'wxt/browser';
 import { CONTENT_SENDERS, ContentRequest, senderAllowed } from '@/lib/extension/messages/protocol';
 import { createMessageClient } from '@/lib/extension/messages/client';

@@ -21,6 +21,8 @@ import { AnnotatedDocumentSchema, type AnnotatedDocument } from '../../lib/docum
 import { TabStateSchema, type TabState } from '../../lib/extension/messages/tab-state';
 import { MAX_PAGE_TEXT } from '../../lib/extension/messages/protocol';
 import { loadDocumentFile } from '../../lib/node/cli/load-document';
+import { saveSettings } from '../../lib/extension/settings/store';
+import { defaultSettings } from '../../lib/extension/settings/settings';
 import { annotateFile } from '../../lib/node/cli/annotate';
 
 const POLICY_URL = 'https://www.anthropic.com/legal/privacy';
@@ -157,6 +159,43 @@ describe('createMessageHandler: analysis from a content script, then the popup a
     expect(document.clauses).toEqual(plainDocument.clauses);
     expect(document.clauses.every((clause) => clause.provision === null)).toBe(true);
     await expectNothingStored();
+  });
+
+  it('refuses a first look not asked for while automatic reading is off, and analyses one that was asked for', async () => {
+    const handle = makeHandler({ now: clock });
+    await saveSettings(db, { ...defaultSettings(), automatic: false });
+    expect(await handle({ ...policyMessage, preview: true }, contentScript)).toEqual({ ok: true, automaticOff: true });
+    const asked = await handle({ ...policyMessage, preview: true, asked: true }, contentScript);
+    expect((asked as { ok: true; document: AnnotatedDocument }).document.clauses).toEqual(plainDocument.clauses);
+  });
+
+  it('takes a long page in parts, per frame, and analyses it as if sent whole', async () => {
+    const handle = makeHandler({ now: clock });
+    const { text, blocks, links } = policyMessage;
+    const size = Math.ceil(text.length / 3);
+    const otherFrame: MessageSender = { ...contentScript, frameId: 3 };
+    for (let index = 0; index < 3; index++) {
+      const [from, to] = [index * size, (index + 1) * size];
+      const part = {
+        type: 'analysis-part' as const,
+        upload: 'up-1',
+        index,
+        text: text.slice(from, to),
+        blocks: blocks.filter((block) => block.start >= from && block.start < to),
+        links: links.filter((link) => link.start >= from && link.start < to),
+      };
+      expect(await handle(part, contentScript)).toEqual({ ok: true });
+    }
+    const named = { ...policyMessage, text: '', blocks: [], links: [], parts: { upload: 'up-1', count: 3, length: text.length } };
+    // another frame of the tab cannot take them, nor use them up
+    expectRejected(await handle(named, otherFrame));
+    const reply = await handle(named, contentScript);
+    const whole = await handle(policyMessage, contentScript);
+    expect((reply as { ok: true; document: AnnotatedDocument }).document.clauses).toEqual((whole as { ok: true; document: AnnotatedDocument }).document.clauses);
+    // taken once; and a message with parts and an extraction of its own is refused
+    expectRejected(await handle(named, contentScript));
+    await handle({ type: 'analysis-part', upload: 'up-2', index: 0, text, blocks, links }, contentScript);
+    expectRejected(await handle({ ...policyMessage, parts: { upload: 'up-2', count: 1, length: text.length } }, contentScript));
   });
 
   it('dates an analysis by the current time when no clock is given', async () => {

@@ -16,7 +16,8 @@ import { HoverCard } from '../../lib/extension/page/hover-card';
 import { createMockClient } from '../../lib/extension/messages/mock';
 import type { BackgroundMessage } from '../../lib/extension/messages/client';
 import type { BackgroundReply } from '../../lib/extension/messages/replies';
-import { AnalysisReport } from '../../lib/extension/messages/protocol';
+import { AnalysisReport, LIST_PART_ITEMS, TEXT_PART_CHARS } from '../../lib/extension/messages/protocol';
+import { createExtractionUploads } from '../../lib/extension/background/uploads';
 import { extractionProblem } from '../../lib/extension/background/handler';
 import { defaultSettings } from '../../lib/extension/settings/settings';
 import { unreadableLanguage } from '../../lib/engine/language';
@@ -186,8 +187,22 @@ function showPolicyPage(): void {
   }));
 }
 
+/** The background's store of pages sent in parts, for the stand-in below (one per test file is enough). */
+const uploads = createExtractionUploads();
+
+/** A stand-in for the background taking a part of a long page, as the real one does. */
+async function backgroundTakesPart(message: BackgroundMessage<'analysis-part'>): Promise<BackgroundReply<'analysis-part'>> {
+  const problem = uploads.add(`tab:${message.upload}`, message);
+  return problem === null ? { ok: true } : { ok: false, error: problem };
+}
+
 /** A stand-in for the background: it runs the pipeline on the extraction it receives, as the real one does. */
 async function backgroundAnswer(message: BackgroundMessage<'analysis'>): Promise<BackgroundReply<'analysis'>> {
+  if (message.parts !== undefined) {
+    const taken = uploads.take(`tab:${message.parts.upload}`, message.parts.count, message.parts.length);
+    if ('error' in taken) return { ok: false, error: taken.error };
+    message = { ...message, ...taken, parts: undefined };
+  }
   const problem = extractionProblem(message);
   if (problem !== null) return { ok: false, error: problem };
   const document = await annotate({
@@ -429,21 +444,35 @@ describe('PageController on a long page', () => {
     document.body.prepend(top);
     const client = createMockClient({
       'get-settings': () => ({ ok: true, settings: defaultSettings() }),
+      'analysis-part': backgroundTakesPart,
       analysis: backgroundAnswer,
     });
     await withHighlightApi(async (registry) => {
       const controller = new PageController(win(), client, 'test', pageContext());
       const result = await controller.run(true);
       expect(result.status).toBe('done');
-      expect(client.sent.map((message) => ('type' in message ? message.type : ''))).toEqual(['get-settings', 'analysis', 'analysis']);
-      const [first, whole] = client.sent.slice(1) as Array<BackgroundMessage<'analysis'>>;
+      const types = client.sent.map((message) => ('type' in message ? message.type : ''));
+      expect(types.filter((type) => type !== 'analysis-part')).toEqual(['get-settings', 'analysis', 'analysis']);
+      const [first, whole] = client.sent.filter((message) => 'type' in message && message.type === 'analysis') as Array<BackgroundMessage<'analysis'>>;
       expect(first!.preview).toBe(true);
       expect(whole!.preview).toBeUndefined();
       expect(AnalysisReport.safeParse(first).success).toBe(true);
-      expect(whole!.text.startsWith(first!.text)).toBe(true);
-      expect(first!.text.length).toBeLessThan(whole!.text.length / 2);
+      // A page past TEXT_PART_CHARS goes ahead in parts, each small enough to clone quickly, in order.
+      const parts = client.sent.filter((message) => 'type' in message && message.type === 'analysis-part') as Array<BackgroundMessage<'analysis-part'>>;
+      const wholeText = parts.map((part) => part.text).join('');
+      expect(wholeText.length).toBeGreaterThan(2 * TEXT_PART_CHARS);
+      expect([whole!.text, whole!.blocks, whole!.links]).toEqual(['', [], []]);
+      expect(parts.map((part) => part.index)).toEqual(parts.map((_, i) => i));
+      expect(parts.every((part) => part.text.length <= TEXT_PART_CHARS && part.blocks.length <= LIST_PART_ITEMS)).toBe(true);
+      expect(whole!.parts).toMatchObject({ count: parts.length, length: wholeText.length });
+      // after the first look, before the whole page's message
+      expect(types.indexOf('analysis-part')).toBeGreaterThan(types.indexOf('analysis'));
+      expect(types.lastIndexOf('analysis-part')).toBeLessThan(types.lastIndexOf('analysis'));
+      const wholeMessage = { ...whole!, text: wholeText, blocks: parts.flatMap((part) => part.blocks), links: parts.flatMap((part) => part.links), parts: undefined };
+      // the parts put together are the page as read in one piece
+      expect(wholeMessage.blocks).toEqual(extractFromDom(document.body).blocks);
       // what stays painted is the whole analysis
-      const wholeDocument = (await backgroundAnswer(whole!)) as { ok: true; document: AnnotatedDocument };
+      const wholeDocument = (await backgroundAnswer(wholeMessage)) as { ok: true; document: AnnotatedDocument };
       const expected = annotationsOf(wholeDocument.document, defaultSettings().hiddenTopics).filter((item) => item.kind === 'opt-out').length;
       expect(registry.get('clausemark-opt-out')!.ranges).toHaveLength(expected);
       expect(result.document!.clauses.map((clause) => clause.id)).toEqual(wholeDocument.document.clauses.map((clause) => clause.id));
@@ -453,6 +482,35 @@ describe('PageController on a long page', () => {
       const [painted, dropped] = mark!.split(':').slice(2).map(Number);
       expect(painted).toBeGreaterThan(0);
       expect(dropped).toBe(0);
+    });
+  });
+});
+
+describe('PageController sending a long page in parts', () => {
+  it('sends the parts once more when the background lost them (stopped and started between two messages)', async () => {
+    showPolicyPage();
+    const copies = [...document.body.children].map((element) => element.cloneNode(true));
+    document.body.append(...copies.map((node) => node.cloneNode(true)), ...copies.map((node) => node.cloneNode(true)));
+    window.scrollTo(0, 0);
+    let restarts = 1;
+    const client = createMockClient({
+      'get-settings': () => ({ ok: true, settings: defaultSettings() }),
+      'analysis-part': backgroundTakesPart,
+      analysis: (message) => {
+        if (message.parts !== undefined && restarts-- > 0) {
+          // what a restarted background answers: it holds no parts
+          uploads.take(`tab:${message.parts.upload}`, message.parts.count, message.parts.length);
+          return backgroundAnswer(message);
+        }
+        return backgroundAnswer(message);
+      },
+    });
+    await withHighlightApi(async () => {
+      const result = await new PageController(win(), client, 'test', pageContext()).run(true);
+      expect(result.status).toBe('done');
+      const wholes = client.sent.filter((message) => 'type' in message && message.type === 'analysis' && message.preview !== true) as Array<BackgroundMessage<'analysis'>>;
+      expect(wholes).toHaveLength(2);
+      expect(wholes[0]!.parts!.upload).not.toBe(wholes[1]!.parts!.upload);
     });
   });
 });

@@ -14,6 +14,7 @@ import type { Settings } from '../settings/settings';
 import { errorText, plural } from '../../engine/text/format';
 import { unreadableLanguage } from '../../engine/language';
 import { knownPlatformFor } from '../../knowledge/platforms';
+import { createExtractionUploads } from './uploads';
 
 /**
  * The background worker's message handling, with its browser dependencies passed in so tests drive it with a fake
@@ -23,6 +24,8 @@ import { knownPlatformFor } from '../../knowledge/platforms';
 export interface MessageSender {
   id?: string;
   url?: string;
+  /** the frame of the tab that sent it: each frame of a page reads and sends its own text */
+  frameId?: number;
   tab?: { id?: number; url?: string };
 }
 
@@ -110,7 +113,7 @@ export function badgeFor(document: AnnotatedDocument, changes: DocumentChanges |
 }
 
 type Handlers = {
-  [T in BackgroundRequest['type']]: (message: BackgroundMessage<T>, tabId: number | undefined) => Promise<BackgroundReply<T>>;
+  [T in BackgroundRequest['type']]: (message: BackgroundMessage<T>, tabId: number | undefined, frame: string) => Promise<BackgroundReply<T>>;
 };
 
 export function createMessageHandler(deps: BackgroundDeps) {
@@ -120,6 +123,9 @@ export function createMessageHandler(deps: BackgroundDeps) {
     log(error);
     return { ok: false, error };
   };
+
+  /** long pages' extractions sent in parts, until their `analysis` message takes them */
+  const uploads = createExtractionUploads();
 
   const saveTab = (tabId: number, state: TabRecord['state']) =>
     deps.db.tabs.put({ tabId, state, updatedAt: new Date().toISOString() });
@@ -179,7 +185,18 @@ export function createMessageHandler(deps: BackgroundDeps) {
       await saveTab(tabId!, { status: 'error', reason: message.reason });
       return { ok: true };
     },
-    analysis: async (message, tabId) => {
+    'analysis-part': async (message, _tabId, frame) => {
+      const problem = uploads.add(`${frame}:${message.upload}`, message);
+      return problem === null ? { ok: true } : reject(`rejected a part of a page: ${problem}`);
+    },
+    analysis: async (message, tabId, frame) => {
+      if (message.parts !== undefined) {
+        const { upload, count, length } = message.parts;
+        const sentAlone = message.text === '' && message.blocks.length === 0 && message.links.length === 0;
+        const taken = sentAlone ? uploads.take(`${frame}:${upload}`, count, length) : { error: 'it came with an extraction of its own' };
+        if ('error' in taken) return reject(`rejected a page sent in parts: ${taken.error}`);
+        message = { ...message, ...taken, parts: undefined };
+      }
       const problem = extractionProblem(message);
       if (problem !== null) {
         const reason = `the page's text could not be read: ${problem}`;
@@ -194,7 +211,11 @@ export function createMessageHandler(deps: BackgroundDeps) {
         await deps.setBadge(tabId!, '', `Clausemark reads English policies; this page is in ${language.name}`);
         return { ok: true, unsupportedLanguage: language };
       }
-      if (message.preview === true) return { ok: true, document: forPainting(await firstLook(message)) };
+      if (message.preview === true) {
+        // Sent while the page was still asking for the settings: the settings decide here.
+        if (message.asked !== true && !(await loadSettings(deps.db, (line) => log(`settings: ${line}`))).automatic) return { ok: true, automaticOff: true };
+        return { ok: true, document: forPainting(await firstLook(message)) };
+      }
       await saveTab(tabId!, { status: 'analyzing', done: 0, total: 1 });
       try {
         return await analyseAndStore(message, tabId!);
@@ -265,8 +286,8 @@ export function createMessageHandler(deps: BackgroundDeps) {
           : `rejected "${message.type}": not from a part of the extension that may send it`);
     }
     try {
-      const handler = handlers[message.type] as (message: BackgroundRequest, tabId: number | undefined) => Promise<Reply>;
-      return await handler(message, tabId);
+      const handler = handlers[message.type] as (message: BackgroundRequest, tabId: number | undefined, frame: string) => Promise<Reply>;
+      return await handler(message, tabId, `${tabId ?? '-'}:${sender.frameId ?? 0}`);
     } catch (error) {
       return reject(`failed on "${message.type}": ${errorText(error)}`);
     }

@@ -30,6 +30,26 @@ export const AnalysisFailed = z.object({
  */
 const offset = z.number().check(z.int(), z.nonnegative());
 export const MAX_PAGE_TEXT = 20_000_000;
+/**
+ * Past this many characters the text goes in parts of this size: cloning a message holds the sender's main thread
+ * (a 5 MB text in one message took 200 ms in Chromium, a 220 K one 25–40 ms), a part of 64 K characters a few ms.
+ */
+export const TEXT_PART_CHARS = 65_536;
+/** Blocks or links per part: each is an object to clone, and thousands of them cost as much as a long text. */
+export const LIST_PART_ITEMS = 2_000;
+/** The background's words when an `analysis` message names parts it does not hold: the sender sends them again. */
+export const PARTS_LOST = 'its parts never came, or were lost';
+/** Enough parts for the longest page allowed, or for its most blocks. */
+export const MAX_PARTS = 1_000;
+const block = z.object({
+  start: offset,
+  end: offset,
+  kind: z.enum(['heading', 'paragraph', 'list-item', 'cell']),
+  level: z.number().check(z.int(), z.gte(0), z.lte(6)),
+});
+const link = z.object({ start: offset, end: offset, href: z.string().check(z.maxLength(8192)) });
+export const MAX_BLOCKS = 1_000_000;
+export const MAX_LINKS = 200_000;
 export const AnalysisReport = z.object({
   type: z.literal('analysis'),
   url: z.string().check(z.maxLength(8192)),
@@ -37,13 +57,8 @@ export const AnalysisReport = z.object({
   heading: z.string().check(z.maxLength(2000)),
   looksLikePolicy: z.boolean(),
   text: z.string().check(z.maxLength(MAX_PAGE_TEXT)),
-  blocks: z.array(z.object({
-    start: offset,
-    end: offset,
-    kind: z.enum(['heading', 'paragraph', 'list-item', 'cell']),
-    level: z.number().check(z.int(), z.gte(0), z.lte(6)),
-  })).check(z.maxLength(1_000_000)),
-  links: z.array(z.object({ start: offset, end: offset, href: z.string().check(z.maxLength(8192)) })).check(z.maxLength(200_000)),
+  blocks: z.array(block).check(z.maxLength(MAX_BLOCKS)),
+  links: z.array(link).check(z.maxLength(MAX_LINKS)),
   /** the document's `lang` attribute, as declared: with the text, it tells a page the engine cannot read */
   lang: z.optional(z.string().check(z.maxLength(100))),
   /**
@@ -51,6 +66,32 @@ export const AnalysisReport = z.object({
    * provision matching, and neither stored nor shown on the badge; the whole page follows in a second message.
    */
   preview: z.optional(z.boolean()),
+  /**
+   * A first look sent before the content script knows the settings: the background analyses it only if automatic
+   * reading is on, or the person asked for this analysis (`asked`).
+   */
+  asked: z.optional(z.boolean()),
+  /**
+   * A long page's extraction comes ahead in `analysis-part` messages (text, blocks and links are then empty): how
+   * many parts, how many characters of text in all, under which upload id.
+   */
+  parts: z.optional(z.object({
+    upload: id,
+    count: z.number().check(z.int(), z.positive(), z.lte(MAX_PARTS)),
+    length: z.number().check(z.int(), z.positive(), z.lte(MAX_PAGE_TEXT)),
+  })),
+});
+/**
+ * One part of a long page's extraction, sent ahead of its `analysis` message (lib/extension/background/uploads.ts):
+ * the next stretch of its text, and of its blocks and links (in text offsets of the whole page).
+ */
+export const AnalysisPart = z.object({
+  type: z.literal('analysis-part'),
+  upload: id,
+  index: z.number().check(z.int(), z.nonnegative(), z.lt(MAX_PARTS)),
+  text: z.string().check(z.maxLength(TEXT_PART_CHARS)),
+  blocks: z.array(block).check(z.maxLength(LIST_PART_ITEMS)),
+  links: z.array(link).check(z.maxLength(LIST_PART_ITEMS)),
 });
 /** Automatic mode is off: the page was not read, so the tab forgets what it said of an earlier page. */
 export const AutomaticOff = z.object({ type: z.literal('automatic-off') });
@@ -77,6 +118,7 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
   NotAPolicy,
   AnalysisFailed,
   AnalysisReport,
+  AnalysisPart,
   AutomaticOff,
   GetSettings,
   GetTabState,
@@ -101,6 +143,7 @@ export const BACKGROUND_SENDERS = {
   'not-a-policy': 'content-script',
   'analysis-failed': 'content-script',
   analysis: 'content-script',
+  'analysis-part': 'content-script',
   'automatic-off': 'content-script',
   'get-settings': 'content-script-or-extension-page',
   'get-tab-state': 'extension-page',

@@ -24,6 +24,8 @@ const Ack = ok({});
 export const AnalysisReplySchema = ok({ document: AnnotatedDocumentSchema });
 /** The page is in a language the engine does not read: nothing was analysed, and the tab says so. */
 export const UnsupportedLanguageReplySchema = ok({ unsupportedLanguage: z.object({ code: z.string(), name: z.string() }) });
+/** A first look not asked for, while automatic reading is off: nothing was analysed. */
+export const AutomaticOffReplySchema = ok({ automaticOff: z.literal(true) });
 export const KnownPlatformReplySchema = ok({ platform: KnownPlatformSchema.nullable() });
 export const SettingsReplySchema = ok({ settings: SettingsSchema });
 export const TabStateReplySchema = ok({ state: TabStateSchema });
@@ -41,7 +43,8 @@ export const BACKGROUND_REPLIES = {
   progress: orFailure(Ack),
   'not-a-policy': orFailure(Ack),
   'analysis-failed': orFailure(Ack),
-  analysis: z.union([AnalysisReplySchema, UnsupportedLanguageReplySchema, FailureSchema]),
+  analysis: z.union([AnalysisReplySchema, UnsupportedLanguageReplySchema, AutomaticOffReplySchema, FailureSchema]),
+  'analysis-part': orFailure(Ack),
   'automatic-off': orFailure(Ack),
   'get-settings': orFailure(SettingsReplySchema),
   'get-tab-state': orFailure(TabStateReplySchema),

@@ -1,20 +1,20 @@
 import { looksLikePolicyPage, namedLikePolicy } from '../../engine/classify/policy-page';
-import { extractInSlices, type DomExtraction, type TextRun } from '../../engine/extract/dom';
+import { extractInSlices, type DomExtraction, type ExtractProgress, type TextRun } from '../../engine/extract/dom';
 import { errorText } from '../../engine/text/format';
 import { unreadableLanguage } from '../../engine/language';
 import type { AnnotatedDocument } from '../../document/schema';
 import type { BackgroundMessage, MessageClient } from '../messages/client';
 import type { BackgroundRequest } from '../messages/protocol';
 import type { BackgroundReply } from '../messages/replies';
-import { MAX_PAGE_TEXT } from '../messages/protocol';
+import { LIST_PART_ITEMS, MAX_PAGE_TEXT, PARTS_LOST, TEXT_PART_CHARS } from '../messages/protocol';
 import { defaultSettings, parseSettings, type Settings } from '../settings/settings';
 import { fakePageContext, type PageContext } from './context';
 import { ContentObserver } from './observer';
 import { firstOffsetInView } from './highlighter';
 import { Painter } from './painter';
-import { previewOf } from './preview';
+import { PREVIEW_CHARS, previewOf } from './preview';
 import { PointerCards } from './pointer';
-import { isHiddenByLayout, recordTimings, SliceMeter, yieldToPage } from './timing';
+import { afterFirstPaint, isHiddenByLayout, recordTimings, SliceMeter, yieldToPage } from './timing';
 
 /**
  * The content script's work on one page: read the visible text in slices that leave the main thread free, hand it to
@@ -38,6 +38,16 @@ export interface RunResult {
   document?: AnnotatedDocument;
   /** timings in ms, read by the benchmark and the end-to-end tests */
   timings?: { extract: number; analyze: number; firstHighlight: number; total: number };
+}
+
+/** What the analysis messages say of the page besides its text. */
+type PageFacts = Pick<BackgroundMessage<'analysis'>, 'type' | 'url' | 'title' | 'heading' | 'lang'>;
+
+/** A first look under way: its answer from the background, then its paint. */
+interface FirstLook {
+  answered: Promise<void>;
+  /** when its first highlights were painted, what it painted, and how much of the text it covered; null if nothing */
+  done: Promise<{ at: number | null; keys: Set<string>; covered: number } | null>;
 }
 
 export class PageController {
@@ -134,13 +144,14 @@ export class PageController {
     return { status: 'not-a-policy' };
   }
 
-  private extract(doc: Document, meter: SliceMeter): Promise<DomExtraction> {
+  private extract(doc: Document, meter: SliceMeter, onProgress: (progress: ExtractProgress) => void): Promise<DomExtraction> {
     // One mark per reading of the page: tests check that painting never sets off another one.
     this.win.performance.mark('clausemark:read');
     return extractInSlices(
       doc.body ?? doc.documentElement,
       { isHidden: (element) => isHiddenByLayout(this.win, element) },
       () => meter.pause(() => yieldToPage(this.win), 'extract'),
+      onProgress,
     );
   }
 
@@ -157,6 +168,9 @@ export class PageController {
     this.meter = meter;
     meter.begin();
     try {
+      // The script was injected in a task of its own, with its start-up: the reading starts in a later one, once
+      // the page has painted.
+      await meter.pause(() => afterFirstPaint(this.win), 'start');
       return await this.analyzeMetered(force, meter);
     } finally {
       meter.end('finish');
@@ -170,53 +184,75 @@ export class PageController {
     // A srcdoc or about:blank frame has no address of its own; it speaks for the page that holds it.
     const url = win.location.protocol === 'about:' ? doc.baseURI : win.location.href;
     const heading = doc.querySelector('h1')?.textContent ?? '';
+    // set from a callback of the reading: typed so the compiler does not take it for null
+    let firstLook = null as FirstLook | null;
     try {
       if (!force && !namedLikePolicy(url, doc.title, heading)) return await this.reportNotAPolicy(url, false);
-      // Settings only past the cheap name check: ordinary pages never ask the background for them.
-      this.settings = await this.loadSettings();
-      if (!force && !this.settings.automatic) return await this.reportAutomaticOff(url);
+      // Settings only past the cheap name check: ordinary pages never ask the background for them. The page is read
+      // while they are on their way (a round trip to the background is tens of ms); if they say not to run, what
+      // was read is dropped (a first look already sent is refused by the background, which knows the settings).
+      const settings = this.loadSettings();
+      const lang = doc.documentElement.getAttribute('lang') ?? '';
+      const page: PageFacts = { type: 'analysis', url, title: (doc.title || heading).slice(0, 2000), heading: heading.slice(0, 2000), lang: lang.slice(0, 100) };
       const t0 = win.performance.now();
-      const extraction = await this.extract(doc, meter);
+      const extraction = await this.extract(doc, meter, (progress) => {
+        // At the top of a long page, its first look goes out as soon as its start is read, while the rest is read.
+        firstLook ??= this.earlyFirstLook(progress, page, settings, force, meter);
+      });
       const t1 = win.performance.now();
       meter.step('extract');
+      this.settings = await meter.pause(() => settings, 'settings');
+      if (!force && !this.settings.automatic) return await this.reportAutomaticOff(url);
       this.shadowRoots = extraction.shadowRoots ?? [];
       const painted = this.painter.document;
+      const dropFirstLook = async (): Promise<void> => {
+        if (firstLook === null || (await firstLook.done) === null || !this.previewShown) return;
+        this.painter.clear(this.settings);
+        this.previewShown = false;
+      };
       if (this.last?.status === 'unsupported-language' && this.last.text === extraction.text && this.last.url === url) {
+        await dropFirstLook();
         return { status: 'unsupported-language' };
       }
       if (painted !== null && this.last?.text === extraction.text && this.last.url === url) {
         // Same text (a re-render, or a change outside the text): re-anchor the highlights on the current nodes.
+        await firstLook?.done;
         await this.paint(painted, extraction.runs, meter);
         return { status: 'done', document: painted };
       }
+      // The policy test reads up to 200,000 characters: on a long page, a slice of its own.
+      if (extraction.text.length > 50_000) await meter.pause(() => yieldToPage(win), 'extract');
       const looksLikePolicy = looksLikePolicyPage(url, doc.title, extraction.text, heading);
-      const lang = doc.documentElement.getAttribute('lang') ?? '';
       meter.step('policy-test');
       // The policy vocabulary is English: a page named like a policy in another language goes to the background
       // too, so the tab can say "this page is in French" rather than "not a policy".
-      if (!force && !looksLikePolicy && unreadableLanguage({ lang, text: extraction.text }) === null) return await this.reportNotAPolicy(url, true);
+      if (!force && !looksLikePolicy && unreadableLanguage({ lang, text: extraction.text }) === null) {
+        await dropFirstLook();
+        return await this.reportNotAPolicy(url, true);
+      }
       this.last = { force, status: 'done', url, text: extraction.text };
       if (extraction.text.length > MAX_PAGE_TEXT) {
         // Far past any policy: the browser would refuse the message (and take seconds to find out).
+        await dropFirstLook();
         await this.send({ type: 'analysis-failed', reason: `This page is too large to analyse (${Math.round(extraction.text.length / 1e6)} million characters).` });
         return { status: 'failed' };
       }
-      const page = {
-        type: 'analysis' as const,
-        url,
-        title: (doc.title || heading).slice(0, 2000),
-        heading: heading.slice(0, 2000),
-        looksLikePolicy,
-        lang: lang.slice(0, 100),
-      };
-      // The first look: the start of a long page, analysed and painted before the whole of it.
-      const preview = previewOf(extraction, firstOffsetInView(win, extraction.runs));
-      meter.step('preview');
-      const early = preview === null ? null : await this.paintPreview({ ...page, preview: true, ...preview }, extraction.runs, meter);
-      const reply = await this.send({ ...page, text: extraction.text, blocks: extraction.blocks, links: extraction.links });
+      // Not sent while reading (the page was scrolled, or short): the first look at the start of a long page, from
+      // what is in view, analysed and painted before the whole of it.
+      if (firstLook === null) {
+        const preview = previewOf(extraction, firstOffsetInView(win, extraction.runs));
+        meter.step('preview');
+        if (preview !== null) firstLook = this.startFirstLook({ ...page, looksLikePolicy, preview: true, ...preview }, settings, force, extraction.runs, meter);
+      }
+      // The background analyses one page at a time, and a whole page takes it long: the first look goes first.
+      if (firstLook !== null) await meter.pause(() => firstLook!.answered, 'first-look');
+      const reply = await this.sendWhole({ ...page, looksLikePolicy }, extraction);
       const t2 = win.performance.now();
+      // The first look is painted before the whole analysis replaces it.
+      const early = firstLook === null ? null : await meter.pause(() => firstLook!.done, 'first-look');
       if (reply?.ok === true && 'unsupportedLanguage' in reply) {
-        if (painted !== null) this.painter.clear(this.settings);
+        if (painted !== null || this.previewShown) this.painter.clear(this.settings);
+        this.previewShown = false;
         this.last = { force, status: 'unsupported-language', url, text: extraction.text };
         return { status: 'unsupported-language' };
       }
@@ -225,7 +261,9 @@ export class PageController {
       win.performance.mark('clausemark:exported');
       const firstPaint = await this.paint(reply.document, extraction.runs, meter);
       const t3 = win.performance.now();
-      if (early !== null && preview !== null) this.recordPreviewAgreement(early.keys, preview.text.length);
+      meter.step('painted');
+      if (early !== null) this.recordPreviewAgreement(early.keys, early.covered);
+      meter.step('agreement');
       const first = early?.at ?? firstPaint ?? t3;
       recordTimings(win, t0, t1, t2, first, t3);
       return {
@@ -237,6 +275,7 @@ export class PageController {
       const reason = errorText(error);
       this.last = { force, status: 'failed', url, text: null };
       console.warn('Clausemark: the analysis failed:', reason);
+      await firstLook?.done;
       // A first look stays only if the whole analysis confirms it.
       if (this.previewShown) {
         this.painter.clear(this.settings);
@@ -247,23 +286,89 @@ export class PageController {
     }
   }
 
+  /**
+   * Sends the whole page for analysis. A page sent in parts is sent once more if the background lost them (it was
+   * stopped and started again between two parts: Firefox's event page, Chromium's service worker).
+   */
+  private async sendWhole(page: Omit<BackgroundMessage<'analysis'>, 'text' | 'blocks' | 'links'>, extraction: DomExtraction): Promise<BackgroundReply<'analysis'>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const reply = await this.send({ ...page, ...(await this.upload(extraction)) });
+        if (attempt === 1 && reply?.ok === false && reply.error.includes(PARTS_LOST)) continue;
+        return reply;
+      } catch (error) {
+        if (attempt > 1) throw error;
+      }
+    }
+  }
+
+  /**
+   * The extraction for the analysis message: as it is, or, for a long page, sent ahead in parts of at most
+   * TEXT_PART_CHARS characters and LIST_PART_ITEMS blocks and links (one long message would hold the main thread
+   * while the browser clones it) and named in the message.
+   */
+  private async upload(extraction: Pick<DomExtraction, 'text' | 'blocks' | 'links'>): Promise<Pick<BackgroundMessage<'analysis'>, 'text' | 'blocks' | 'links' | 'parts'>> {
+    const { text, blocks, links } = extraction;
+    const count = Math.max(Math.ceil(text.length / TEXT_PART_CHARS), Math.ceil(blocks.length / LIST_PART_ITEMS), Math.ceil(links.length / LIST_PART_ITEMS));
+    if (count <= 1) return { text, blocks, links };
+    const upload = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    for (let index = 0; index < count; index++) {
+      const [from, to] = [index * LIST_PART_ITEMS, (index + 1) * LIST_PART_ITEMS];
+      const reply = await this.send({
+        type: 'analysis-part',
+        upload,
+        index,
+        text: text.slice(index * TEXT_PART_CHARS, (index + 1) * TEXT_PART_CHARS),
+        blocks: blocks.slice(from, to),
+        links: links.slice(from, to),
+      });
+      if (reply?.ok !== true) throw new Error(reply?.ok === false ? reply.error : 'the background did not take the page');
+    }
+    return { text: '', blocks: [], links: [], parts: { upload, count, length: text.length } };
+  }
+
   /** Whether what is painted is a first look, not yet replaced by the whole analysis. */
   private previewShown = false;
 
   /**
-   * Sends the first look and paints its answer; resolves with when its first highlights were painted and what it
-   * painted. A first look that fails is only skipped: the whole analysis follows.
+   * The first look while the page is still being read: only at the top of the page (what is in view is its start),
+   * once enough of it is read for a first look, and when that start already reads like a policy (unless the person
+   * asked). Null when not yet.
    */
-  private async paintPreview(message: BackgroundMessage<'analysis'>, runs: TextRun[], meter: SliceMeter): Promise<{ at: number | null; keys: Set<string> } | null> {
-    try {
-      const reply = await this.send(message);
-      if (reply?.ok !== true || !('document' in reply) || typeof reply.document !== 'object') return null;
-      const at = await this.paint(reply.document, runs, meter);
+  private earlyFirstLook(progress: ExtractProgress, page: PageFacts, settings: Promise<Settings>, force: boolean, meter: SliceMeter): FirstLook | null {
+    if (this.win.scrollY > 0 || progress.soFar === undefined || progress.chars <= 2 * PREVIEW_CHARS) return null;
+    const soFar = progress.soFar();
+    const preview = previewOf(soFar, 0);
+    if (preview === null) return null;
+    // Judged on the first look's text alone: the page may be megabytes long, and this is one slice of work.
+    const looksLikePolicy = looksLikePolicyPage(page.url, this.win.document.title, preview.text, page.heading);
+    if (!force && !looksLikePolicy) return null;
+    return this.startFirstLook({ ...page, looksLikePolicy, preview: true, ...preview }, settings, force, soFar.runs, meter);
+  }
+
+  /**
+   * Sends a first look (`answered`), then paints it (`done`: when its first highlights were painted and what it
+   * painted; null when nothing was). One that fails is only skipped: the whole analysis follows.
+   */
+  private startFirstLook(message: BackgroundMessage<'analysis'>, settings: Promise<Settings>, force: boolean, runs: TextRun[], meter: SliceMeter): FirstLook {
+    const answer = (async (): Promise<AnnotatedDocument | null> => {
+      // Sent without waiting for the settings: the background analyses it only if they allow (`asked` or automatic).
+      this.win.performance.mark('clausemark:first-look-sent');
+      const reply = await this.messenger.send({ ...message, asked: force });
+      this.win.performance.mark('clausemark:first-look-answered');
+      return reply?.ok === true && 'document' in reply && typeof reply.document === 'object' ? reply.document : null;
+    })().catch(() => null);
+    const done = answer.then(async (document) => {
+      if (document === null) return null;
+      // Painted as the person chose (hidden topics, contrast): the settings were asked for first.
+      const allowed = await settings;
+      if ((!force && !allowed.automatic) || this.ctx.isInvalid) return null;
+      this.settings = allowed;
+      const at = await this.paint(document, runs, meter);
       this.previewShown = true;
-      return { at, keys: this.painter.paintedKeys() };
-    } catch {
-      return null;
-    }
+      return { at, keys: this.painter.paintedKeys(), covered: message.text.length };
+    }).catch(() => null);
+    return { answered: answer.then(() => undefined), done };
   }
 
   /**
@@ -271,7 +376,7 @@ export class PageController {
    * benchmark: `clausemark:preview:<painted>:<dropped>:<added>` (highlights the whole analysis took away or added).
    */
   private recordPreviewAgreement(early: Set<string>, covered: number): void {
-    const final = new Set([...this.painter.paintedKeys()].filter((key) => Number(key.split(':').at(-1)) <= covered));
+    const final = this.painter.paintedKeys(covered);
     const dropped = [...early].filter((key) => !final.has(key)).length;
     const added = [...final].filter((key) => !early.has(key)).length;
     this.win.performance.mark(`clausemark:preview:${early.size}:${dropped}:${added}`);
@@ -294,7 +399,10 @@ export class PageController {
   /** The person's settings; the defaults when the background can't say (the page stays readable). */
   private async loadSettings(): Promise<Settings> {
     try {
-      const reply = await this.send({ type: 'get-settings' });
+      // Not through the meter: the page is read while this is on its way.
+      this.win.performance.mark('clausemark:settings-asked');
+      const reply = await this.messenger.send({ type: 'get-settings' });
+      this.win.performance.mark('clausemark:settings-answered');
       if (reply?.ok === true) return parseSettings(reply.settings, (line) => console.warn(`Clausemark: ${line}`));
     } catch {
       // background unreachable: fall through to the defaults

@@ -153,6 +153,7 @@ export class Highlighter {
       onSlice(painted);
       return painted;
     }
+    const began = now();
     const generation = ++this.generation;
     const targets = new Map<HighlightKind, { add(range: Range): void }>();
     const items: Array<{ kind: HighlightKind; span: Span }> = [];
@@ -166,6 +167,12 @@ export class Highlighter {
     const behind = items.filter((item) => item.span.end <= from).sort((a, b) => b.span.start - a.span.start);
     let painted = 0;
     let sliceStart = now();
+    // Sorting 25,000 spans is a slice of its own.
+    if (sliceStart - began >= budgetMs) {
+      await pause();
+      if (generation !== this.generation) return painted;
+      sliceStart = now();
+    }
     for (const { kind, span } of ahead.concat(behind)) {
       for (const range of this.rangesFor(span)) targets.get(kind)!.add(range);
       painted++;

@@ -10,6 +10,9 @@ import { firstOffsetInView, HIGHLIGHT_NAMES, Highlighter } from './highlighter';
  */
 const FLASH_MS = 1600;
 
+/** More annotations than this, and listing them ends a slice of its own. */
+const LIST_IN_ONE_SLICE = 2_000;
+
 /** The kinds with a high-contrast variant: `<name>-hc`, styled in entrypoints/policy.content/highlights.css. */
 const CONTRAST_KINDS = ['opt-out', 'exception'] as const;
 
@@ -37,6 +40,8 @@ export class Painter {
   async paint(doc: AnnotatedDocument, runs: TextRun[], settings: Settings, pause: () => Promise<void>): Promise<number | null> {
     this.document = doc;
     this.annotations = annotationsOf(doc, settings.hiddenTopics);
+    // 20,000 highlights take a slice to list: the registering starts in the next one.
+    if (this.annotations.length > LIST_IN_ONE_SLICE) await pause();
     if (this.highlighter === null) this.highlighter = new Highlighter(this.win, runs);
     else {
       this.highlighter.clear();
@@ -57,9 +62,12 @@ export class Painter {
     return firstPaint;
   }
 
-  /** What is painted, as `kind:start:end` keys: to compare a first look with the whole analysis. */
-  paintedKeys(): Set<string> {
-    return new Set(this.annotations.map((item) => `${item.kind}:${item.span.start}:${item.span.end}`));
+  /** What is painted (up to an offset), as `kind:start:end` keys: to compare a first look with the whole analysis. */
+  paintedKeys(upTo = Infinity): Set<string> {
+    const keys = new Set<string>();
+    // Only those ending by `upTo`: a 5 MB page has 25,000 highlights, a first look a few dozen.
+    for (const item of this.annotations) if (item.span.end <= upTo) keys.add(`${item.kind}:${item.span.start}:${item.span.end}`);
+    return keys;
   }
 
   /** Everything painted goes (the page stopped being a policy, or the extension was updated). */
