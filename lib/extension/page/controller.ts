@@ -88,8 +88,6 @@ export class PageController {
   /** Automatic mode: analyse only pages that name themselves a policy; `force` is "analyse anyway". */
   run(force: boolean): Promise<RunResult> {
     if (this.ctx.isInvalid) return Promise.resolve({ status: 'failed' });
-    // Watch from before the first reading: a single-page app that inserts its policy while that reading is under
-    // way (the "Loading…" shell read as not a policy) would otherwise change the page before anyone listens.
     if (this.running !== null && force && !this.runningForced) {
       // The automatic pass may well end in "not a policy" (a page not named like one): the asked-for reading follows
       // it, and automatic passes that come meanwhile join that one rather than cut in before it.
@@ -101,6 +99,8 @@ export class PageController {
     }
     if (this.forcedNext !== null) return this.forcedNext;
     if (this.running !== null) return this.running;
+    // Watch from before the first reading: a single-page app that inserts its policy while that reading is under
+    // way (the "Loading…" shell read as not a policy) would otherwise change the page before anyone listens.
     this.watch();
     this.runningForced = force || this.last?.force === true;
     this.running = this.analyze(this.runningForced).finally(() => {
