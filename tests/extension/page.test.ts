@@ -175,16 +175,30 @@ describe('Highlighter', () => {
   });
 });
 
-/** The fixture policy as a page: its blocks as headings and paragraphs, enough for it to read like a policy. */
+/**
+ * The fixture policy as a page: its blocks as headings, paragraphs and lists (list items in a list: the analysis
+ * reads a list's lead-in and items together), enough for it to read like the policy the CLI reads.
+ */
 function showPolicyPage(): void {
   const markdown = readFileSync(FIXTURE, 'utf8');
   document.title = 'Privacy Policy';
   const { extraction } = documentFromSource(markdown, '.md', 'Privacy Policy');
-  document.body.replaceChildren(...extraction.blocks.map((block) => {
-    const element = document.createElement(block.kind === 'heading' ? 'h2' : 'p');
+  const elements: HTMLElement[] = [];
+  for (const block of extraction.blocks) {
+    const element = document.createElement(block.kind === 'heading' ? 'h2' : block.kind === 'list-item' ? 'li' : 'p');
     element.textContent = extraction.text.slice(block.start, block.end);
-    return element;
-  }));
+    if (block.kind !== 'list-item') {
+      elements.push(element);
+      continue;
+    }
+    let list = elements.at(-1);
+    if (list?.tagName !== 'UL') {
+      list = document.createElement('ul');
+      elements.push(list);
+    }
+    list.append(element);
+  }
+  document.body.replaceChildren(...elements);
 }
 
 /** The background's store of pages sent in parts, for the stand-in below (one per test file is enough). */
@@ -235,7 +249,7 @@ describe('PageController with WXT ctx', () => {
       const sent = client.sent[2] as BackgroundMessage<'analysis'>;
       expect(AnalysisReport.safeParse(sent).success).toBe(true);
       expect(sent).toMatchObject({ type: 'analysis', url: window.location.href, title: 'Privacy Policy', looksLikePolicy: true, text: pageText });
-      expect(sent.blocks).toHaveLength(document.body.children.length);
+      expect(sent.blocks).toHaveLength(document.body.querySelectorAll('h2, p, li').length);
       expect(extractionProblem(sent)).toBeNull();
       // what is painted is the background's answer
       expect(result.document!.document.title).toBe('Privacy Policy');
@@ -261,6 +275,7 @@ describe('PageController with WXT ctx', () => {
     const client = createMockClient({
       'get-settings': () => ({ ok: true, settings: { ...defaultSettings(), automatic: true } }),
       'not-a-policy': () => new Promise((done) => (release = () => done({ ok: true }))),
+      'analysis-part': backgroundTakesPart,
       analysis: backgroundAnswer,
     });
     await withHighlightApi(async () => {
@@ -268,6 +283,8 @@ describe('PageController with WXT ctx', () => {
       const automatic = controller.run(false);
       const asked = controller.run(true);
       const joining = controller.run(false); // another automatic pass meanwhile joins the asked-for reading
+      // the automatic pass is held at its "not a policy" message until the other two were asked for
+      await vi.waitFor(() => expect(client.sent.some((message) => 'type' in message && message.type === 'not-a-policy')).toBe(true));
       release();
       expect((await automatic).status).toBe('not-a-policy');
       expect((await asked).status).toBe('done');
