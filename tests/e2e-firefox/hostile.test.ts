@@ -68,7 +68,7 @@ async function runInFirefox(hostile: HostilePage): Promise<HostileResult> {
       `analysis of ${hostile.name}`,
     ) as { ok?: boolean } | undefined;
     const measured = await page.evaluate(hostileMeasuresInPage);
-    await new Promise((done) => setTimeout(done, 100));
+    await new Promise((done) => setTimeout(done, 300)); // as the Chromium runs wait (tests/support/hostile-pages.ts)
     const ticksLater = await ticksOf(page);
     return hostileResult(hostile, {
       ok: reply?.ok === true,

@@ -433,9 +433,9 @@ export async function runHostilePage(
       `analysis of ${hostile.name}`,
     ) as { ok?: boolean } | undefined;
     const measured = await page.evaluate(hostileMeasuresInPage);
-    // The page's own script still runs after the analysis: its ticker (every 10 ms) keeps counting. A tenth of a
-    // second is ten ticks; longer would only add to the stress run's 504 pages.
-    await page.waitForTimeout(100);
+    // The page's own script still runs after the analysis: its ticker (every 10 ms) keeps counting. 300 ms: a page
+    // of thousands of highlighted text nodes can spend over 100 ms rendering them right after the answer.
+    await page.waitForTimeout(300);
     const ticksLater = await page.evaluate(() => (window as unknown as { __ticks: number }).__ticks);
     return hostileResult(hostile, { ok: reply?.ok === true, measured, ticksBefore, ticksLater, errors, dialogs, began });
   } finally {
