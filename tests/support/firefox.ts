@@ -29,6 +29,15 @@ export const FIREFOX_INSTALL_HINT = `No Firefox found. Install one and try again
   Debian/Ubuntu:  sudo apt-get install firefox-esr
 or point FIREFOX_PATH at a Firefox 140 or newer.`;
 
+/** Older Firefoxes lack what the suite drives: the browser window's own context over BiDi, emulation commands. */
+export const FIREFOX_MIN_MAJOR = 140;
+
+/** The major version from puppeteer's `browser.version()` ("firefox/140.12.0esr") or `firefox --version`. */
+export function firefoxMajor(version: string): number | null {
+  const match = /(\d+)\.\d+/.exec(version);
+  return match ? Number(match[1]) : null;
+}
+
 export function findFirefox(): string | null {
   const fromEnv = process.env.FIREFOX_PATH;
   if (fromEnv) return existsSync(fromEnv) ? fromEnv : null;
@@ -225,6 +234,13 @@ export async function launchFirefox(options: FirefoxLaunchOptions = {}): Promise
       'network.connectivity-service.enabled': false,
     },
   });
+  const version = await browser.version();
+  const major = firefoxMajor(version);
+  if (major === null || major < FIREFOX_MIN_MAJOR) {
+    await browser.close();
+    throw new Error(`${executablePath} is ${version}; the suite needs Firefox ${FIREFOX_MIN_MAJOR} or newer.
+  Debian/Ubuntu:  sudo apt-get update && sudo apt-get install firefox-esr`);
+  }
   const output: string[] = [];
   const proc = browser.process();
   for (const stream of [proc?.stdout, proc?.stderr]) {
