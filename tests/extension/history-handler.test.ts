@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { CHANGED_BADGE, createMessageHandler, type MessageSender } from '../../lib/extension/background/handler';
 import { ClausemarkDatabase } from '../../lib/extension/db/database';
@@ -277,6 +277,26 @@ describe('delete all stored data', () => {
       expect(await handle({ type: 'delete-all-data' }, sender)).toEqual({ ok: true });
       expect(await db.analyses.count()).toBe(0);
     }
+  });
+});
+
+describe('settings kept by the background', () => {
+  it('are read from the database once, then follow what set-settings and delete-all-data did', async () => {
+    const handle = makeHandler();
+    await saveSettings(db, { automatic: false, hiddenTopics: [], highContrast: false });
+    const reads = vi.spyOn(db.settings, 'get');
+    for (let i = 0; i < 3; i++) {
+      expect(await handle({ type: 'get-settings' }, contentScript)).toMatchObject({ ok: true, settings: { automatic: false } });
+    }
+    expect(reads).toHaveBeenCalledTimes(1);
+    const chosen = { automatic: true, hiddenTopics: ['advertising'], highContrast: true };
+    expect(await handle({ type: 'set-settings', settings: chosen }, optionsPage)).toEqual({ ok: true, settings: chosen });
+    expect(await handle({ type: 'get-settings' }, contentScript)).toEqual({ ok: true, settings: chosen });
+    expect(await handle({ type: 'delete-all-data' }, popup)).toEqual({ ok: true });
+    expect(await handle({ type: 'get-settings' }, contentScript)).toEqual({ ok: true, settings: { automatic: true, hiddenTopics: [], highContrast: false } });
+    // a refused write changes nothing
+    expectRejected(await handle({ type: 'set-settings', settings: { automatic: 'yes' } }, optionsPage), /do not match the schema/);
+    expect(await handle({ type: 'get-settings' }, contentScript)).toEqual({ ok: true, settings: { automatic: true, hiddenTopics: [], highContrast: false } });
   });
 });
 

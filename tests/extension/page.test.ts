@@ -24,6 +24,12 @@ import { unreadableLanguage } from '../../lib/engine/language';
 
 /** The content script's page parts on a DOM: highlighter, hover card and its words, the controller with WXT's ctx. */
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'policies', 'anthropic-privacy-policy.md');
+
+// previewOf as it is, counted: how often the controller decides on a first look.
+vi.mock('../../lib/extension/page/preview', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../lib/extension/page/preview')>();
+  return { ...original, previewOf: vi.fn(original.previewOf) };
+});
 const win = () => window as unknown as Window & typeof globalThis;
 
 let doc: AnnotatedDocument;
@@ -499,6 +505,42 @@ describe('PageController on a long page', () => {
       const [painted, dropped] = mark!.split(':').slice(2).map(Number);
       expect(painted).toBeGreaterThan(0);
       expect(dropped).toBe(0);
+    });
+  });
+});
+
+describe('PageController on a long page whose start is no policy', () => {
+  it('decides once, not at every slice of the reading, that its start gets no first look', async () => {
+    const { previewOf } = await import('../../lib/extension/page/preview');
+    showPolicyPage();
+    // A long menu of plain words on top (no legal vocabulary): the start of the page is not worth a first look.
+    const menu = Array.from({ length: 600 }, (_, i) => {
+      const item = document.createElement('p');
+      item.textContent = `Menu item ${i}: coffee, tea, cake and biscuits from the bakery next door.`;
+      return item;
+    });
+    document.body.prepend(...menu);
+    window.scrollTo(0, 0);
+    const client = createMockClient({
+      'get-settings': () => ({ ok: true, settings: defaultSettings() }),
+      'analysis-part': backgroundTakesPart,
+      analysis: backgroundAnswer,
+    });
+    await withHighlightApi(async () => {
+      vi.mocked(previewOf).mockClear();
+      // A slow page: every look at the clock is 5 ms later, so each pause of the reading (every 32 nodes) ends a slice.
+      let clock = performance.now();
+      const now = vi.spyOn(performance, 'now').mockImplementation(() => (clock += 5));
+      const result = await new PageController(win(), client, 'test', pageContext()).run(false);
+      now.mockRestore();
+      expect(result.status).toBe('done');
+      // The whole page, after at most one first look: what is in view once the page is read.
+      const analyses = client.sent.filter((message) => 'type' in message && message.type === 'analysis') as Array<BackgroundMessage<'analysis'>>;
+      expect(analyses.at(-1)!.preview).toBeUndefined();
+      expect(analyses.length).toBeLessThanOrEqual(2);
+      // read in many slices, decided on once while reading and once at the end
+      expect(performance.getEntriesByType('measure').some((entry) => entry.name === 'clausemark:extract' && entry.duration > 20 * 5)).toBe(true);
+      expect(vi.mocked(previewOf).mock.calls.length).toBeLessThanOrEqual(2);
     });
   });
 });

@@ -127,6 +127,17 @@ export function createMessageHandler(deps: BackgroundDeps) {
   /** long pages' extractions sent in parts, until their `analysis` message takes them */
   const uploads = createExtractionUploads();
 
+  // Every page start asks for the settings, and a database read is tens of ms in Firefox: kept in memory. Only this
+  // handler writes them (set-settings, delete-all-data), so it knows when the copy is stale.
+  let settingsRead: Promise<Settings> | null = null;
+  const currentSettings = (): Promise<Settings> => {
+    settingsRead ??= loadSettings(deps.db, (line) => log(`settings: ${line}`)).catch((error: unknown) => {
+      settingsRead = null;
+      throw error;
+    });
+    return settingsRead;
+  };
+
   const saveTab = (tabId: number, state: TabRecord['state']) =>
     deps.db.tabs.put({ tabId, state, updatedAt: new Date().toISOString() });
 
@@ -213,7 +224,7 @@ export function createMessageHandler(deps: BackgroundDeps) {
       }
       if (message.preview === true) {
         // Sent while the page was still asking for the settings: the settings decide here.
-        if (message.asked !== true && !(await loadSettings(deps.db, (line) => log(`settings: ${line}`))).automatic) return { ok: true, automaticOff: true };
+        if (message.asked !== true && !(await currentSettings()).automatic) return { ok: true, automaticOff: true };
         return { ok: true, document: forPainting(await firstLook(message)) };
       }
       await saveTab(tabId!, { status: 'analyzing', done: 0, total: 1 });
@@ -232,7 +243,7 @@ export function createMessageHandler(deps: BackgroundDeps) {
     },
     'get-known-platform': async (message) => ({ ok: true, platform: knownPlatformFor(message.url, deps.matcher().dataset) }),
     'get-tab-state': async (message) => ({ ok: true, state: await tabState(deps.db, message.tabId) }),
-    'get-settings': async () => ({ ok: true, settings: await loadSettings(deps.db, (line) => log(`settings: ${line}`)) }),
+    'get-settings': async () => ({ ok: true, settings: await currentSettings() }),
     'set-settings': async (message) => {
       let settings: Settings;
       try {
@@ -240,6 +251,7 @@ export function createMessageHandler(deps: BackgroundDeps) {
       } catch (error) {
         return reject(`rejected settings that do not match the schema: ${errorText(error)}`);
       }
+      settingsRead = Promise.resolve(settings);
       return { ok: true, settings };
     },
     'list-history': async () => {
@@ -260,6 +272,7 @@ export function createMessageHandler(deps: BackgroundDeps) {
       // Clear the badges of the tabs that still show one before their records go.
       const tabIds = await deps.db.tabs.toCollection().primaryKeys();
       await deps.db.deleteAll();
+      settingsRead = null;
       await Promise.all(tabIds.map((id) => deps.setBadge(id, '', 'Clausemark').catch(() => undefined)));
       return { ok: true };
     },

@@ -195,9 +195,16 @@ export class PageController {
       const lang = doc.documentElement.getAttribute('lang') ?? '';
       const page: PageFacts = { type: 'analysis', url, title: (doc.title || heading).slice(0, 2000), heading: heading.slice(0, 2000), lang: lang.slice(0, 100) };
       const t0 = win.performance.now();
+      // Decided once: the first look's text is the page's start, which more reading does not change, and deciding
+      // joins all that was read so far (every slice of a megabyte page would do it again).
+      let earlyDecided = false;
       const extraction = await this.extract(doc, meter, (progress) => {
+        if (earlyDecided) return;
         // At the top of a long page, its first look goes out as soon as its start is read, while the rest is read.
-        firstLook ??= this.earlyFirstLook(progress, page, settings, force, meter);
+        const early = this.earlyFirstLook(progress, page, settings, force, meter);
+        if (early === 'not-yet') return;
+        earlyDecided = true;
+        firstLook = early;
       });
       const t1 = win.performance.now();
       meter.step('extract');
@@ -333,10 +340,12 @@ export class PageController {
   /**
    * The first look while the page is still being read: only at the top of the page (what is in view is its start),
    * once enough of it is read for a first look, and when that start already reads like a policy (unless the person
-   * asked). Null when not yet.
+   * asked). Null when there is none to send now (the page was scrolled, or its start is no policy); 'not-yet' while
+   * too little is read to say.
    */
-  private earlyFirstLook(progress: ExtractProgress, page: PageFacts, settings: Promise<Settings>, force: boolean, meter: SliceMeter): FirstLook | null {
-    if (this.win.scrollY > 0 || progress.soFar === undefined || progress.chars <= 2 * PREVIEW_CHARS) return null;
+  private earlyFirstLook(progress: ExtractProgress, page: PageFacts, settings: Promise<Settings>, force: boolean, meter: SliceMeter): FirstLook | null | 'not-yet' {
+    if (this.win.scrollY > 0) return null;
+    if (progress.soFar === undefined || progress.chars <= 2 * PREVIEW_CHARS) return 'not-yet';
     const soFar = progress.soFar();
     const preview = previewOf(soFar, 0);
     if (preview === null) return null;
