@@ -34,7 +34,7 @@ beforeAll(async () => {
   if (findFirefox() === null) throw new Error(FIREFOX_INSTALL_HINT);
   session = await launchFirefox();
   page = await session.openPage(session.server.urlOf(POLICY_PAGE));
-  await page.setViewport({ width: 1200, height: 900 });
+  await session.setViewport(page, 1200, 900);
   await session.waitForHighlights(page);
 });
 
@@ -77,7 +77,7 @@ describe('Firefox: the Anthropic privacy policy', () => {
     const plain = await launchFirefox({ withExtension: false });
     try {
       const bare = await plain.openPage(plain.server.urlOf(POLICY_PAGE));
-      await bare.setViewport({ width: 1200, height: 900 });
+      await plain.setViewport(bare, 1200, 900);
       expectSameLayout(withAddOn, await bare.evaluate(layoutInPage));
     } finally {
       await plain.close();

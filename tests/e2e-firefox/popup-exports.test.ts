@@ -35,7 +35,7 @@ beforeAll(async () => {
   page = await session.openPage(pageUrl);
   await session.waitForHighlights(page);
   ({ popup } = await session.openPopupFor(page));
-  await popup.setViewport({ width: 400, height: 800 });
+  await session.setViewport(popup, 400, 800);
   await session.until(async () => (await bodyText(popup)).includes(STILL_HAPPENS), 'the popup summary');
 });
 

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
@@ -106,9 +107,15 @@ export interface FirefoxLaunchOptions {
   extraPages?: Record<string, string>;
   /**
    * Firefox's own prompt for optional permissions (default false: `permissions.request()` from a trusted click is
-   * granted without a doorhanger). True shows the real doorhanger, which `acceptPermissionPrompt()` answers.
+   * granted without a doorhanger). True shows the real doorhanger, which `acceptPermissionPrompt()` answers: it
+   * needs `display`.
    */
   permissionPrompts?: boolean;
+  /**
+   * An X display (a virtual one: `startVirtualDisplay()`) to run Firefox in a real window instead of headless, so
+   * that its own prompts get keys as a person presses them (xdotool).
+   */
+  display?: string;
 }
 
 export interface FirefoxSession {
@@ -142,10 +149,15 @@ export interface FirefoxSession {
   /** presses a button (found by its text or accessible name) with a real mouse click: a user gesture */
   clickButton(page: Page, name: string | RegExp): Promise<void>;
   /**
-   * Answers the open optional-permission doorhanger in Firefox's own window with its "Allow" button (privileged
-   * script over WebDriver BiDi; needs `permissionPrompts: true`). Returns the prompt's text.
+   * Answers the optional-permission doorhanger a click opened, as a person does: Firefox's window focused, the
+   * "Allow" button's access key (Alt+A) pressed, until `granted()` says so (needs `permissionPrompts: true` and
+   * `display`). WebDriver BiDi in Firefox ESR 140 does not reach the browser's own window, so the prompt is answered
+   * from outside, on the display, like the Chromium suite answers Chromium's.
    */
-  acceptPermissionPrompt(timeoutMs?: number): Promise<string>;
+  acceptPermissionPrompt(granted: () => Promise<boolean>, timeoutMs?: number): Promise<void>;
+  /** the page's viewport in CSS pixels (WebDriver BiDi's own command: puppeteer's setViewport also sends an
+   * orientation override that Firefox ESR 140 does not know) */
+  setViewport(page: Page, width: number, height: number): Promise<void>;
   /** folder Firefox saves downloads into */
   downloadDir: string;
   /** waits for a finished download whose file name matches, and returns it */
@@ -193,8 +205,8 @@ export async function launchFirefox(options: FirefoxLaunchOptions = {}): Promise
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath,
-    headless: true,
-    args: ['--remote-allow-system-access'],
+    headless: options.display === undefined,
+    ...(options.display === undefined ? {} : { env: { ...process.env, DISPLAY: options.display } }),
     extraPrefsFirefox: {
       'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: EXTENSION_UUID }),
       'extensions.webextOptionalPermissionPrompts': options.permissionPrompts ?? false,
@@ -262,8 +274,7 @@ export async function launchFirefox(options: FirefoxLaunchOptions = {}): Promise
   const bidi = browser as unknown as { connection: { send(method: string, params: object): Promise<{ result?: unknown }> } };
   const navigate = async (page: Page, url: string): Promise<void> => {
     // page.goto() to a moz-extension page may never resolve: navigate without waiting, then poll.
-    const context = (page.mainFrame() as unknown as { _id: string })._id;
-    await bidi.connection.send('browsingContext.navigate', { context, url, wait: 'none' });
+    await bidi.connection.send('browsingContext.navigate', { context: contextOf(page), url, wait: 'none' });
     await poll(
       () => page.evaluate((wanted: string) => location.href === wanted && document.readyState === 'complete' &&
         document.body !== null && document.body.childElementCount > 0, url),
@@ -271,16 +282,17 @@ export async function launchFirefox(options: FirefoxLaunchOptions = {}): Promise
       `${url} to load`,
     );
   };
-  /** Evaluates an expression in Firefox's own browser window (privileged), over BiDi. */
-  const inChrome = async (expression: string): Promise<unknown> => {
-    const tree = await bidi.connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
-    const contexts = ((tree.result ?? tree) as { contexts: Array<{ context: string; url: string }> }).contexts;
-    const window = contexts.find((context) => context.url.startsWith('chrome://browser/'));
-    if (window === undefined) throw new Error('Firefox\'s browser window is not reachable over BiDi (needs --remote-allow-system-access)');
-    const reply = await bidi.connection.send('script.evaluate', { expression, target: { context: window.context }, awaitPromise: true });
-    const outcome = (reply.result ?? reply) as { type: string; result?: { value?: unknown }; exceptionDetails?: { text?: string } };
-    if (outcome.type !== 'success') throw new Error(`privileged script failed: ${outcome.exceptionDetails?.text ?? JSON.stringify(outcome)}`);
-    return outcome.result?.value;
+  const contextOf = (page: Page): string => (page.mainFrame() as unknown as { _id: string })._id;
+  /** keys to Firefox's own window on the display, focused first (the doorhanger belongs to it) */
+  const pressInBrowserWindow = (keys: string): void => {
+    const display = options.display;
+    if (display === undefined) throw new Error('Firefox runs headless: launch it with a display to press keys in its window');
+    const xdotool = (...args: string[]): string =>
+      spawnSync('xdotool', args, { env: { ...process.env, DISPLAY: display }, encoding: 'utf8' }).stdout.trim();
+    const windows = xdotool('search', '--onlyvisible', '--name', 'Mozilla Firefox').split('\n').filter(Boolean);
+    if (windows.length === 0) throw new Error(`no Firefox window on display ${display}`);
+    xdotool('windowactivate', '--sync', windows.at(-1)!);
+    xdotool('key', keys);
   };
   let controlPage: Page | null = null;
 
@@ -397,17 +409,18 @@ export async function launchFirefox(options: FirefoxLaunchOptions = {}): Promise
       );
       await page.mouse.click(point.x, point.y);
     },
-    async acceptPermissionPrompt(timeoutMs = 10_000) {
-      const text = await poll(
-        async () => (await inChrome(`(() => {
-          const prompt = document.querySelector('#addon-webext-permissions-notification');
-          return prompt && !prompt.hidden && PopupNotifications.panel.state === 'open' ? prompt.textContent.replace(/\\s+/g, ' ').trim() : null;
-        })()`)) as string | null,
-        timeoutMs,
-        "Firefox's permission prompt",
-      );
-      await inChrome(`document.querySelector('#addon-webext-permissions-notification').button.click()`);
-      return text;
+    async acceptPermissionPrompt(granted, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      // The prompt opens a moment after the click; a key pressed before it goes nowhere, and is pressed again.
+      for (let wait = 500; Date.now() < deadline; wait = Math.min(wait * 2, 4_000)) {
+        await sleep(wait);
+        pressInBrowserWindow('alt+a');
+        if (await poll(async () => (await granted()) || null, 2_000, 'the access').then(() => true, () => false)) return;
+      }
+      throw new Error(`Firefox's permission prompt was not answered within ${timeoutMs} ms`);
+    },
+    async setViewport(page, width, height) {
+      await bidi.connection.send('browsingContext.setViewport', { context: contextOf(page), viewport: { width, height } });
     },
     downloadDir,
     async waitForDownload(name, timeoutMs = 15_000) {
