@@ -212,6 +212,8 @@ async function chromiumDriver(extraPages: Record<string, string>): Promise<Drive
 
 async function firefoxDriver(extraPages: Record<string, string>): Promise<Driver> {
   const session = await launchFirefox({ extraPages, extensionDir: process.env.CLAUSEMARK_FIREFOX_DIR ?? FIREFOX_EXTENSION_DIR });
+  // The add-on page that asks for analyses opens now, not in the middle of the first page's measure.
+  await session.inExtension(() => true, null);
   return {
     browser: 'Firefox',
     urlOf: (name) => session.server.urlOf(name),

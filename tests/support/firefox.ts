@@ -362,8 +362,13 @@ export async function launchFirefox(options: FirefoxLaunchOptions = {}): Promise
       return page;
     },
     async inExtension(fn, arg) {
-      // A page of the add-on kept open for API calls; its own tab is never the one asked about.
-      controlPage ??= await session.openExtensionPage('options.html');
+      // A page of the add-on kept open for API calls; its own tab is never the one asked about. Opened, it would be
+      // the tab in front, and Firefox slows the timers of the tab behind it (the page being read) to one a second.
+      if (controlPage === null) {
+        const front = (await browser.pages()).at(-1);
+        controlPage = await session.openExtensionPage('options.html');
+        await front?.bringToFront();
+      }
       // BiDi's script.callFunction runs the function's source without the page's CSP getting a say.
       return controlPage.evaluate(fn as (arg: unknown) => Promise<never>, arg as unknown);
     },
