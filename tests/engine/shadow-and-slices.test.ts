@@ -115,18 +115,39 @@ describe('extractInSlices', () => {
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
   });
 
-  it('survives nodes removed between slices: their text maps to no range', async () => {
+  it('reads the page as it is when the walk gets there: a paragraph removed before it is reached is not read, one removed after keeps its text with no range', async () => {
     bigPage(600);
-    const doomed = document.body.lastElementChild!;
+    const read = document.body.firstElementChild!;
+    const unreached = document.body.children[400]!;
     let first = true;
     let clock = 0;
     const sliced = await extractInSlices(document.body, {}, async () => {
-      if (first) doomed.remove();
+      if (first) {
+        read.remove();
+        unreached.remove();
+      }
       first = false;
     }, () => {}, 1, () => (clock += 2));
-    const start = sliced.text.lastIndexOf('Paragraph 599');
-    expect(start).toBeGreaterThan(0);
+    expect(sliced.text).not.toContain('Paragraph 400 ');
+    for (const i of [0, 399, 401, 599]) expect(sliced.text).toContain(`Paragraph ${i} says something.`);
+    const start = sliced.text.indexOf('Paragraph 0 ');
     expect(rangeForOffsets(document, sliced.runs, start, start + 5)).toBeNull();
+    const later = sliced.text.indexOf('Paragraph 599 ');
+    expect(rangeForOffsets(document, sliced.runs, later, later + 5)!.toString()).toBe('Parag');
+  });
+
+  it('lists a parent of 20,000 children one child at a time: a child appended after the first step is read', async () => {
+    const fragment = document.createDocumentFragment();
+    for (let i = 0; i < 20_000; i++) fragment.append(`w${i} `);
+    document.body.append(fragment);
+    const { extractSteps } = await import('../../lib/engine/extract/dom');
+    const steps = extractSteps(document.body, {}, 32);
+    steps.next();
+    document.body.append('appended');
+    let step = steps.next();
+    while (!step.done) step = steps.next();
+    expect(step.value.text.startsWith('w0 w1 ')).toBe(true);
+    expect(step.value.text.endsWith('w19999 appended')).toBe(true);
   });
 });
 

@@ -171,11 +171,22 @@ export function* extractSteps(root: Node, options: ExtractOptions = {}, sliceNod
     return { text, blocks: trimBlocks(text, blocks), links: [...links], runs };
   };
 
-  // Iterative pre/post-order walk: `exiting` marks the second visit of an element.
-  const stack: Array<{ node: Node; exiting: boolean }> = [{ node: root, exiting: false }];
+  // Iterative pre/post-order walk. Children are reached one at a time through `nextSibling`, read when the walk
+  // gets there: a body of 70,000 children is not listed in one step (100 ms in Firefox's content scripts), and a
+  // child inserted or removed meanwhile is read or not as the page is then. (A child removed while it is the
+  // last one read ends its list early; the page's change starts a new reading anyway.)
+  const stack: WalkEntry[] = [{ node: root, step: 'enter' }];
   while (stack.length > 0) {
+    const entry = stack.pop()!;
+    let node = entry.node;
+    if (entry.step === 'first' || entry.step === 'after') {
+      const child = entry.step === 'first' ? node : node.nextSibling;
+      if (child === null) continue;
+      stack.push({ node: child, step: 'after' });
+      node = child;
+    }
+    const exiting = entry.step === 'exit';
     if (++visited % sliceNodes === 0) yield { nodes: visited, chars: length, soFar };
-    const { node, exiting } = stack.pop()!;
     if (node.nodeType === TEXT_NODE) {
       appendText(node as Text);
       continue;
@@ -206,7 +217,7 @@ export function* extractSteps(root: Node, options: ExtractOptions = {}, sliceNod
       blockStack.push([inItem ? 'list-item' : blockKind(tag), HEADING_LEVEL[tag] ?? 0]);
     }
     if (tag === 'A') openLinks.push({ start: length, href: element.getAttribute('href') ?? '' });
-    stack.push({ node, exiting: true });
+    stack.push({ node, step: 'exit' });
     pushChildren(stack, node, shadowRoots);
   }
   closeBlock();
@@ -234,35 +245,41 @@ const JOIN_GROUP = 4096;
 type Slot = Element & { assignedNodes?: () => Node[] };
 
 /**
+ * A step of the walk: `enter` a node (its subtree follows), `exit` an element (after its subtree), `first` enter a
+ * first child whose siblings follow, `after` enter the next sibling of the node (and so on).
+ */
+interface WalkEntry {
+  node: Node;
+  step: 'enter' | 'exit' | 'first' | 'after';
+}
+
+/**
  * The children as rendered: an open shadow root's children replace the host's light children, and a slot shows the
  * nodes assigned to it (its own children only when nothing is assigned).
  */
-function pushChildren(stack: Array<{ node: Node; exiting: boolean }>, node: Node, shadowRoots: ShadowRoot[]): void {
+function pushChildren(stack: WalkEntry[], node: Node, shadowRoots: ShadowRoot[]): void {
   if (node.nodeType === ELEMENT_NODE) {
     const shadow = (node as Element).shadowRoot;
     if (shadow) {
       shadowRoots.push(shadow);
-      pushList(stack, shadow);
+      pushFirstChild(stack, shadow);
       return;
     }
     const slot = node as Slot;
     if (slot.tagName.toUpperCase() === 'SLOT' && typeof slot.assignedNodes === 'function') {
       const assigned = slot.assignedNodes();
       if (assigned.length > 0) {
-        // Children pushed last-first so they pop in document order.
-        for (let i = assigned.length - 1; i >= 0; i--) stack.push({ node: assigned[i]!, exiting: false });
+        // Assigned nodes are not siblings of each other: all pushed, last-first so they pop in document order.
+        for (let i = assigned.length - 1; i >= 0; i--) stack.push({ node: assigned[i]!, step: 'enter' });
         return;
       }
     }
   }
-  pushList(stack, node);
+  pushFirstChild(stack, node);
 }
 
-function pushList(stack: Array<{ node: Node; exiting: boolean }>, parent: Node): void {
-  // Children pushed last-first so they pop in document order.
-  for (let child = parent.lastChild; child !== null; child = child.previousSibling) {
-    stack.push({ node: child, exiting: false });
-  }
+function pushFirstChild(stack: WalkEntry[], parent: Node): void {
+  if (parent.firstChild !== null) stack.push({ node: parent.firstChild, step: 'first' });
 }
 
 /**
