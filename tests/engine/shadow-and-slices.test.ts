@@ -151,6 +151,16 @@ describe('extractInSlices', () => {
   });
 });
 
+describe('extractFromDom: a page of many parts', () => {
+  it('trims every block to its visible characters across the groups its parts are joined in', () => {
+    // 3,000 paragraphs of padded text: over 4,096 parts, so the text is joined from several groups.
+    document.body.innerHTML = Array.from({ length: 3_000 }, (_, i) => `<p>  \n Paragraph ${i} ends here.\n  </p>`).join('');
+    const { text, blocks } = extractFromDom(document.body);
+    expect(blocks).toHaveLength(3_000);
+    blocks.forEach((block, i) => expect(text.slice(block.start, block.end)).toBe(`Paragraph ${i} ends here.`));
+  });
+});
+
 describe('extractFromDom: overlong blocks', () => {
   it('cuts a paragraph longer than MAX_BLOCK_CHARS at white space, leaving the text and offsets as they are', async () => {
     const { MAX_BLOCK_CHARS } = await import('../../lib/engine/extract/dom');

@@ -10,7 +10,7 @@ import { TOPIC_NAMES } from '../../lib/engine/model/topics';
 import { annotationsOf, cardContent, type Annotation } from '../../lib/extension/page/annotations';
 import { EXCEPTION_KIND_TITLES, exceptionReason } from '../../lib/engine/reasons';
 import { fakePageContext } from '../../lib/extension/page/context';
-import { PageController } from '../../lib/extension/page/controller';
+import { PageController, sameText } from '../../lib/extension/page/controller';
 import { Highlighter } from '../../lib/extension/page/highlighter';
 import { HoverCard } from '../../lib/extension/page/hover-card';
 import { createMockClient } from '../../lib/extension/messages/mock';
@@ -542,6 +542,20 @@ describe('PageController on a long page whose start is no policy', () => {
       expect(performance.getEntriesByType('measure').some((entry) => entry.name === 'clausemark:extract' && entry.duration > 20 * 5)).toBe(true);
       expect(vi.mocked(previewOf).mock.calls.length).toBeLessThanOrEqual(2);
     });
+  });
+});
+
+describe('sameText', () => {
+  it('compares two readings slice by slice: equal only when every character is', () => {
+    const groups = Array.from({ length: 40 }, (_, i) => `group ${i} `.repeat(500));
+    const joined = groups.join('');
+    const concatenated = groups.reduce((text, group) => text + group, '');
+    expect(sameText(joined, concatenated)).toBe(true);
+    expect(sameText(joined, `${concatenated.slice(0, -1)}!`)).toBe(false);
+    expect(sameText(joined, `!${concatenated.slice(1)}`)).toBe(false);
+    expect(sameText(joined, concatenated.slice(1))).toBe(false);
+    expect(sameText(null, '')).toBe(false);
+    expect(sameText('', '')).toBe(true);
   });
 });
 
