@@ -168,7 +168,7 @@ export function* extractSteps(root: Node, options: ExtractOptions = {}, sliceNod
     // The block being read counts up to here: a page-long paragraph still gives a first look (cut like any block).
     const current = open as { start: number; kind: TextBlock['kind']; level: number } | null;
     const blocks = current === null ? rawBlocks : [...rawBlocks, { ...current, end: length }];
-    return { text, blocks: trimBlocks((offset) => text[offset] ?? '', blocks), links: [...links], runs };
+    return { text, blocks: trimBlocks(new GroupedText([text]), blocks), links: [...links], runs };
   };
 
   // Iterative pre/post-order walk. Children are reached one at a time through `nextSibling`, read when the walk
@@ -232,10 +232,10 @@ export function* extractSteps(root: Node, options: ExtractOptions = {}, sliceNod
     yield { nodes: visited, chars: length };
   }
   const text = groups.reduce((joined, group) => joined + group, '');
-  const charAt = charsOfGroups(groups);
+  const grouped = new GroupedText(groups);
   const blocks: TextBlock[] = [];
   for (let i = 0; i < rawBlocks.length; i += JOIN_GROUP) {
-    blocks.push(...trimBlocks(charAt, rawBlocks.slice(i, i + JOIN_GROUP)));
+    blocks.push(...trimBlocks(grouped, rawBlocks.slice(i, i + JOIN_GROUP)));
     yield { nodes: visited, chars: length };
   }
   const extraction: DomExtraction = { text, blocks, runs, links };
@@ -294,45 +294,62 @@ function pushFirstChild(stack: WalkEntry[], parent: Node): void {
  */
 export const MAX_BLOCK_CHARS = 10_000;
 
-/** The character at an offset of the groups' concatenation, read from the group that holds it. */
-function charsOfGroups(groups: string[]): (offset: number) => string {
-  const starts: number[] = [];
-  let at = 0;
-  for (const group of groups) {
-    starts.push(at);
-    at += group.length;
-  }
-  let current = 0;
-  return (offset) => {
-    // Offsets come mostly in order: the group of the last one first, else a binary search.
-    if (offset < starts[current]! || offset >= starts[current]! + groups[current]!.length) {
-      let low = 0;
-      let high = starts.length - 1;
-      while (low < high) {
-        const mid = (low + high + 1) >> 1;
-        if (starts[mid]! <= offset) low = mid;
-        else high = mid - 1;
-      }
-      current = low;
+/** The concatenation of strings, read without joining them: a character, or the last one of a kind before an offset. */
+class GroupedText {
+  private readonly starts: number[] = [];
+  /** the group of the last offset asked for: offsets come mostly in order */
+  private current = 0;
+
+  constructor(private readonly groups: string[]) {
+    let at = 0;
+    for (const group of groups) {
+      this.starts.push(at);
+      at += group.length;
     }
-    return groups[current]?.[offset - starts[current]!] ?? '';
-  };
+  }
+
+  charAt(offset: number): string {
+    const group = this.groupOf(offset);
+    return this.groups[group]?.[offset - this.starts[group]!] ?? '';
+  }
+
+  /** String.prototype.lastIndexOf for one character, group by group (each searched natively). */
+  lastIndexOf(char: string, from: number): number {
+    for (let group = this.groupOf(from); group >= 0; group--) {
+      const found = this.groups[group]!.lastIndexOf(char, from - this.starts[group]!);
+      if (found >= 0) return this.starts[group]! + found;
+      from = this.starts[group]! - 1;
+    }
+    return -1;
+  }
+
+  private groupOf(offset: number): number {
+    const { starts, groups } = this;
+    if (offset >= starts[this.current]! && offset < starts[this.current]! + groups[this.current]!.length) return this.current;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    this.current = low;
+    return low;
+  }
 }
 
 /** Block boundaries shrunk to their first and last visible character; empty blocks dropped; long ones cut. */
-function trimBlocks(charAt: (offset: number) => string, raw: Array<{ start: number; end: number; kind: TextBlock['kind']; level: number }>): TextBlock[] {
+function trimBlocks(text: GroupedText, raw: Array<{ start: number; end: number; kind: TextBlock['kind']; level: number }>): TextBlock[] {
   const blocks: TextBlock[] = [];
   const push = (start: number, end: number, kind: TextBlock['kind'], level: number): void => {
-    while (start < end && /\s/.test(charAt(start))) start++;
-    while (end > start && /\s/.test(charAt(end - 1))) end--;
+    while (start < end && /\s/.test(text.charAt(start))) start++;
+    while (end > start && /\s/.test(text.charAt(end - 1))) end--;
     if (end > start) blocks.push({ start, end, kind, level });
   };
   for (const block of raw) {
     let { start } = block;
     while (block.end - start > MAX_BLOCK_CHARS) {
-      // the last space in the second half of the allowed length, else a cut at the limit
-      let space = start + MAX_BLOCK_CHARS;
-      while (space > start + MAX_BLOCK_CHARS / 2 && charAt(space) !== ' ') space--;
+      const space = text.lastIndexOf(' ', start + MAX_BLOCK_CHARS);
       const cut = space > start + MAX_BLOCK_CHARS / 2 ? space : start + MAX_BLOCK_CHARS;
       push(start, cut, block.kind, block.level);
       start = cut;
