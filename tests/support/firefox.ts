@@ -207,6 +207,8 @@ export async function launchFirefox(options: FirefoxLaunchOptions = {}): Promise
     executablePath,
     headless: options.display === undefined,
     ...(options.display === undefined ? {} : { env: { ...process.env, DISPLAY: options.display } }),
+    // Firefox 153 navigates to the add-on's own pages over BiDi only with this.
+    args: ['--remote-allow-system-access'],
     extraPrefsFirefox: {
       'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: EXTENSION_UUID }),
       'extensions.webextOptionalPermissionPrompts': options.permissionPrompts ?? false,

@@ -326,15 +326,8 @@ class GroupedText {
   private groupOf(offset: number): number {
     const { starts, groups } = this;
     if (offset >= starts[this.current]! && offset < starts[this.current]! + groups[this.current]!.length) return this.current;
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    this.current = low;
-    return low;
+    this.current = lastStartingAtOrBefore(starts.length, (index) => starts[index]!, offset);
+    return this.current;
   }
 }
 
@@ -361,11 +354,16 @@ function trimBlocks(text: GroupedText, raw: Array<{ start: number; end: number; 
 
 /** Index of the run holding `offset` (the last run starting at or before it). */
 function runIndexAt(runs: TextRun[], offset: number): number {
+  return lastStartingAtOrBefore(runs.length, (index) => runs[index]!.start, offset);
+}
+
+/** Binary search over `count` ascending starts: the last index whose start is at or before `offset` (0 if none). */
+function lastStartingAtOrBefore(count: number, startOf: (index: number) => number, offset: number): number {
   let low = 0;
-  let high = runs.length - 1;
+  let high = count - 1;
   while (low < high) {
     const mid = (low + high + 1) >> 1;
-    if (runs[mid]!.start <= offset) low = mid;
+    if (startOf(mid) <= offset) low = mid;
     else high = mid - 1;
   }
   return low;
