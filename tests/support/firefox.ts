@@ -30,7 +30,7 @@ export const FIREFOX_INSTALL_HINT = `No Firefox found. Install one and try again
   Debian/Ubuntu:  sudo apt-get install firefox-esr
 or point FIREFOX_PATH at a Firefox 140 or newer.`;
 
-/** Older Firefoxes lack what the suite drives: the browser window's own context over BiDi, emulation commands. */
+/** The suite runs on Firefox ESR 140 and 153 (Debian's firefox-esr); older ones are not tried. */
 export const FIREFOX_MIN_MAJOR = 140;
 
 /** The major version from puppeteer's `browser.version()` ("firefox/140.12.0esr") or `firefox --version`. */
