@@ -509,6 +509,45 @@ describe('PageController on a long page', () => {
   });
 });
 
+describe('PageController while its first look is out', () => {
+  it('pauses the reading until the first look is painted, so the background has the CPU to answer it', async () => {
+    showPolicyPage();
+    const copies = [...document.body.children].map((element) => element.cloneNode(true));
+    document.body.append(...copies.map((node) => node.cloneNode(true)), ...copies.map((node) => node.cloneNode(true)));
+    let answerFirstLook: () => void = () => undefined;
+    const client = createMockClient({
+      'get-settings': () => ({ ok: true, settings: defaultSettings() }),
+      'analysis-part': backgroundTakesPart,
+      analysis: (message) => message.preview === true
+        ? new Promise<void>((resolve) => { answerFirstLook = resolve; }).then(() => backgroundAnswer(message))
+        : backgroundAnswer(message),
+    });
+    // Every element the reading looks at is asked whether it is visible: the count says how far it got.
+    const asked = vi.spyOn(Element.prototype, 'checkVisibility');
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    try {
+      await withHighlightApi(async () => {
+        // A slow page: every look at the clock is 5 ms later, so the reading pauses every few elements.
+        let clock = performance.now();
+        const now = vi.spyOn(performance, 'now').mockImplementation(() => (clock += 5));
+        const run = new PageController(win(), client, 'test', pageContext()).run(true);
+        while (!client.sent.some((message) => 'preview' in message && message.preview === true)) await sleep(1);
+        await sleep(10); // the slice that sent it ends
+        const whileOut = asked.mock.calls.length;
+        await sleep(60);
+        expect(asked.mock.calls.length).toBe(whileOut);
+        answerFirstLook();
+        const result = await run;
+        now.mockRestore();
+        expect(result.status).toBe('done');
+        expect(asked.mock.calls.length).toBeGreaterThan(whileOut);
+      });
+    } finally {
+      asked.mockRestore();
+    }
+  });
+});
+
 describe('PageController on a long page whose start is no policy', () => {
   it('decides once, not at every slice of the reading, that its start gets no first look', async () => {
     const { previewOf } = await import('../../lib/extension/page/preview');

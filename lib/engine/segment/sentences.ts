@@ -47,6 +47,9 @@ export function sentenceSpans(text: string, from: number, to: number): Span[] {
   return found.map(({ start, end }) => ({ start, end }));
 }
 
+/** A module constant rather than a literal in the function, like looksLikeHeading's (Unicode classes are costly to compile). */
+const HAS_WORD_CHARACTER = /[\p{L}\p{N}]/u;
+
 function segmentSentences(text: string, from: number, to: number): Span[] {
   // Line breaks inside a block are soft wraps in the page, but ICU would end a sentence there.
   const slice = text.slice(from, to).replace(LINE_BREAKS, ' ');
@@ -57,7 +60,7 @@ function segmentSentences(text: string, from: number, to: number): Span[] {
     if (trimmed.length === 0) continue;
     spans.push({ start: from + index + leading, end: from + index + leading + trimmed.length });
   }
-  return mergeFalseBreaks(text, spans).filter((span) => /[\p{L}\p{N}]/u.test(text.slice(span.start, span.end)));
+  return mergeFalseBreaks(text, spans).filter((span) => HAS_WORD_CHARACTER.test(text.slice(span.start, span.end)));
 }
 
 function mergeFalseBreaks(text: string, spans: Span[]): Span[] {

@@ -144,13 +144,25 @@ export class PageController {
     return { status: 'not-a-policy' };
   }
 
-  private extract(doc: Document, meter: SliceMeter, onProgress: (progress: ExtractProgress) => void): Promise<DomExtraction> {
+  private extract(
+    doc: Document,
+    meter: SliceMeter,
+    onProgress: (progress: ExtractProgress) => void,
+    firstLookOut: () => Promise<void> | null,
+  ): Promise<DomExtraction> {
     // One mark per reading of the page: tests check that painting never sets off another one.
     this.win.performance.mark('clausemark:read');
+    const betweenSlices = async (): Promise<void> => {
+      // While the first look is analysed and painted, the reading waits (at most FIRST_LOOK_HEAD_START_MS): on a
+      // machine with few cores it would take the CPU the background needs to answer it.
+      const out = firstLookOut();
+      if (out !== null) await Promise.race([out, new Promise<void>((resolve) => this.win.setTimeout(resolve, FIRST_LOOK_HEAD_START_MS))]);
+      await yieldToPage(this.win);
+    };
     return extractInSlices(
       doc.body ?? doc.documentElement,
       { isHidden: (element) => isHiddenByLayout(this.win, element) },
-      () => meter.pause(() => yieldToPage(this.win), 'extract'),
+      () => meter.pause(betweenSlices, 'extract'),
       onProgress,
     );
   }
@@ -198,6 +210,7 @@ export class PageController {
       // Decided once: the first look's text is the page's start, which more reading does not change, and deciding
       // joins all that was read so far (every slice of a megabyte page would do it again).
       let earlyDecided = false;
+      let firstLookShown = false;
       const extraction = await this.extract(doc, meter, (progress) => {
         if (earlyDecided) return;
         // At the top of a long page, its first look goes out as soon as its start is read, while the rest is read.
@@ -205,7 +218,10 @@ export class PageController {
         if (early === 'not-yet') return;
         earlyDecided = true;
         firstLook = early;
-      });
+        void early?.done.then(() => {
+          firstLookShown = true;
+        });
+      }, () => (firstLook === null || firstLookShown ? null : firstLook.done.then(() => undefined)));
       const t1 = win.performance.now();
       meter.step('extract');
       this.settings = await meter.pause(() => settings, 'settings');
@@ -450,3 +466,6 @@ export function sameText(a: string | null, b: string): boolean {
 }
 
 const SAME_TEXT_SLICE = 1 << 16;
+
+/** How long the reading of a long page waits for its first look to be shown before it goes on regardless. */
+const FIRST_LOOK_HEAD_START_MS = 150;
