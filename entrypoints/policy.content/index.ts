@@ -1,6 +1,6 @@
 import '@/lib/extension/page/loaded';
 import { browser } from 'wxt/browser';
-import { CONTENT_SENDERS, ContentRequest, senderAllowed } from '@/lib/extension/messages/protocol';
+import { CONTENT_SENDERS, contentRequestSchema, senderAllowed } from '@/lib/extension/messages/content-protocol';
 import { createMessageClient } from '@/lib/extension/messages/client';
 import type { ContentReply } from '@/lib/extension/messages/replies';
 import { PageController, type RunResult } from '@/lib/extension/page/controller';
@@ -25,7 +25,7 @@ export default defineContentScript({
     const extensionOrigin = browser.runtime.getURL('/');
     const listener = (raw: unknown, sender: { id?: string; url?: string }): Promise<ContentReply> | undefined => {
       if (sender.id !== browser.runtime.id || ctx.isInvalid) return undefined;
-      const parsed = ContentRequest.safeParse(raw);
+      const parsed = contentRequestSchema().safeParse(raw);
       if (!parsed.success) {
         console.warn('Clausemark: ignored a malformed message', parsed.error.issues[0]?.message);
         return undefined;

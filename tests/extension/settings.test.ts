@@ -7,9 +7,9 @@ import {
   defaultSettings,
   highlightedTopics,
   parseSettings,
-  SettingsSchema,
   type Settings,
 } from '../../lib/extension/settings/settings';
+import { SettingsSchema } from '../../lib/extension/settings/schema';
 import { SettingsReplySchema } from '../../lib/extension/messages/replies';
 import { loadSettings, saveSettings } from '../../lib/extension/settings/store';
 

@@ -1,16 +1,13 @@
 import * as z from 'zod/mini';
+import { id, LIST_PART_ITEMS, MAX_BLOCKS, MAX_LINKS, MAX_PAGE_TEXT, MAX_PARTS, TEXT_PART_CHARS, type Sender } from './content-protocol';
+
+// What the content script needs of the protocol lives in ./content-protocol.ts (it does not build the schemas below).
+export * from './content-protocol';
 
 /**
  * Every message between the extension's parts, one schema each. Receivers parse before acting and check the sender
  * (BACKGROUND_SENDERS below; replies in ./replies.ts). zod/mini keeps the content script small.
  */
-const id = z.string().check(z.minLength(1), z.maxLength(200));
-
-/** popup → content script */
-export const JumpToClause = z.object({ type: z.literal('jump-to-clause'), clauseId: id });
-export const AnalyzeNow = z.object({ type: z.literal('analyze-now') });
-export const ContentRequest = z.discriminatedUnion('type', [JumpToClause, AnalyzeNow]);
-export type ContentRequest = z.infer<typeof ContentRequest>;
 
 /** content script → background */
 export const ProgressReport = z.object({
@@ -29,18 +26,6 @@ export const AnalysisFailed = z.object({
  * document to paint. Bounded: a 20 MB page is already far past any policy. The background checks every offset.
  */
 const offset = z.number().check(z.int(), z.nonnegative());
-export const MAX_PAGE_TEXT = 20_000_000;
-/**
- * Past this many characters the text goes in parts of this size: cloning a message holds the sender's main thread
- * (a 5 MB text in one message took 200 ms in Chromium, a 220 K one 25–40 ms), a part of 64 K characters a few ms.
- */
-export const TEXT_PART_CHARS = 65_536;
-/** Blocks or links per part: each is an object to clone, and thousands of them cost as much as a long text. */
-export const LIST_PART_ITEMS = 2_000;
-/** The background's words when an `analysis` message names parts it does not hold: the sender sends them again. */
-export const PARTS_LOST = 'its parts never came, or were lost';
-/** Enough parts for the longest page allowed, or for its most blocks. */
-export const MAX_PARTS = 1_000;
 const block = z.object({
   start: offset,
   end: offset,
@@ -48,8 +33,6 @@ const block = z.object({
   level: z.number().check(z.int(), z.gte(0), z.lte(6)),
 });
 const link = z.object({ start: offset, end: offset, href: z.string().check(z.maxLength(8192)) });
-export const MAX_BLOCKS = 1_000_000;
-export const MAX_LINKS = 200_000;
 export const AnalysisReport = z.object({
   type: z.literal('analysis'),
   url: z.string().check(z.maxLength(8192)),
@@ -76,7 +59,7 @@ export const AnalysisReport = z.object({
    * many parts, how many characters of text in all, under which upload id.
    */
   parts: z.optional(z.object({
-    upload: id,
+    upload: id(),
     count: z.number().check(z.int(), z.positive(), z.lte(MAX_PARTS)),
     length: z.number().check(z.int(), z.positive(), z.lte(MAX_PAGE_TEXT)),
   })),
@@ -87,7 +70,7 @@ export const AnalysisReport = z.object({
  */
 export const AnalysisPart = z.object({
   type: z.literal('analysis-part'),
-  upload: id,
+  upload: id(),
   index: z.number().check(z.int(), z.nonnegative(), z.lt(MAX_PARTS)),
   text: z.string().check(z.maxLength(TEXT_PART_CHARS)),
   blocks: z.array(block).check(z.maxLength(LIST_PART_ITEMS)),
@@ -130,14 +113,8 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
 ]);
 export type BackgroundRequest = z.infer<typeof BackgroundRequest>;
 
-/**
- * Who may send each message, declared with the message: the background refuses any message from any other sender
- * (and, by the record's type, a message without a declared sender does not compile). Reading the history and changing
- * or deleting stored data come only from the extension's own pages; what a page says about itself only from a content
- * script in a tab; the settings are read by both (content scripts need them to know what to paint).
- */
-export type Sender = 'content-script' | 'extension-page' | 'content-script-or-extension-page';
 
+/** Who may send each message to the background (Sender: ./content-protocol.ts). */
 export const BACKGROUND_SENDERS = {
   progress: 'content-script',
   'not-a-policy': 'content-script',
@@ -154,14 +131,3 @@ export const BACKGROUND_SENDERS = {
   'delete-all-data': 'extension-page',
 } as const satisfies Record<BackgroundRequest['type'], Sender>;
 
-/** The content script takes orders only from the extension's own pages (the popup). */
-export const CONTENT_SENDERS = {
-  'jump-to-clause': 'extension-page',
-  'analyze-now': 'extension-page',
-} as const satisfies Record<ContentRequest['type'], Sender>;
-
-/** Deny by default: true only when the message type declares this kind of sender. */
-export function senderAllowed(declared: Sender | undefined, sender: 'content-script' | 'extension-page' | 'other'): boolean {
-  if (declared === undefined || sender === 'other') return false;
-  return declared === sender || declared === 'content-script-or-extension-page';
-}

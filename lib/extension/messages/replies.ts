@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AnnotatedDocumentSchema } from '../../document/schema';
 import { DocumentChangesSchema, HistoryEntrySchema } from '../../document/history/schema';
-import { SettingsSchema } from '../settings/settings';
+import { SettingsSchema } from '../settings/schema';
 import { TabStateSchema } from './tab-state';
 import { KnownPlatformSchema } from '../../knowledge/platforms';
 import type { BackgroundRequest, ContentRequest } from './protocol';

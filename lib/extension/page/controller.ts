@@ -6,7 +6,7 @@ import type { AnnotatedDocument } from '../../document/schema';
 import type { BackgroundMessage, MessageClient } from '../messages/client';
 import type { BackgroundRequest } from '../messages/protocol';
 import type { BackgroundReply } from '../messages/replies';
-import { LIST_PART_ITEMS, MAX_PAGE_TEXT, PARTS_LOST, TEXT_PART_CHARS } from '../messages/protocol';
+import { LIST_PART_ITEMS, MAX_PAGE_TEXT, PARTS_LOST, TEXT_PART_CHARS } from '../messages/content-protocol';
 import { defaultSettings, parseSettings, type Settings } from '../settings/settings';
 import { fakePageContext, type PageContext } from './context';
 import { ContentObserver } from './observer';

@@ -1,22 +1,15 @@
-import * as z from 'zod/mini';
 import { TOPICS, type Topic } from '../../engine/model/topics';
+import type { Settings } from './schema';
+
+export type { Settings };
 
 /**
- * The person's settings, with defaults. zod/mini: the content script reads these too and stays small.
+ * The person's settings, with defaults, read leniently (parseSettings). The content script reads them too: their
+ * schema, for writes, is in ./schema.ts, which it does not load.
  *
  * Topics are stored as the ones *not* to highlight, so a topic added by a later version is highlighted until the
  * person turns it off, and a topic a later version drops simply disappears from the list.
  */
-export const SettingsSchema = z.strictObject({
-  /** annotate policy-like pages as they open; when off, only "Analyse this page" in the popup reads a page */
-  automatic: z.boolean(),
-  /** topics whose opt-outs and exceptions are not painted on the page (the popup still lists them) */
-  hiddenTopics: z.array(z.enum(TOPICS)).check(z.maxLength(TOPICS.length)),
-  /** thicker, darker underlines and a stronger background on the page */
-  highContrast: z.boolean(),
-});
-export type Settings = z.infer<typeof SettingsSchema>;
-
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   automatic: true,
   hiddenTopics: [],

@@ -1,6 +1,7 @@
 import type { ClausemarkDatabase } from '../db/database';
 import { TOPICS } from '../../engine/model/topics';
-import { parseSettings, SettingsSchema, type Settings } from './settings';
+import { parseSettings, type Settings } from './settings';
+import { SettingsSchema } from './schema';
 
 /**
  * Settings live in the extension's database (the `settings` table since schema v2), not in browser.storage.local:
