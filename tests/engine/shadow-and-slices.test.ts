@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest';
-import { extractFromDom, extractInSlices, rangeForOffsets } from '../../lib/engine/extract/dom';
+import { extractFromDom, extractInSlices, extractSteps, rangeForOffsets } from '../../lib/engine/extract/dom';
 
 /** The walk reads what is rendered: open shadow trees, slotted nodes; and it can run in slices. */
 beforeEach(() => {
@@ -113,6 +113,44 @@ describe('extractInSlices', () => {
     expect(sliced.runs.every((run, i) => run.node === whole.runs[i]!.node && run.start === whole.runs[i]!.start)).toBe(true);
     expect(yields).toBeGreaterThan(10);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+
+  it('reads a page-long text node a chunk at a time, pausing between chunks, into the text the one-pass walk gives', async () => {
+    // 1.6 million characters in one paragraph (a hostile page's shape): no single step copies it whole.
+    const words = Array.from({ length: 300_000 }, (_, i) => (i % 997 === 0 ? 'you can opt out of this' : `word${i % 50}`));
+    document.body.innerHTML = `<h1>Terms</h1><p>${words.join(' ')}</p><p>   </p><p>After.</p>`;
+    const node = document.querySelector('p')!.firstChild as Text;
+    expect(node.length).toBeGreaterThan(1_000_000);
+    const copied: number[] = [];
+    const substringData = node.substringData.bind(node);
+    node.substringData = (offset: number, count: number) => {
+      copied.push(Math.min(count, node.length - offset));
+      return substringData(offset, count);
+    };
+    const whole = extractFromDom(document.body);
+    copied.length = 0;
+    let yields = 0;
+    let clock = 0;
+    const sliced = await extractInSlices(document.body, {}, async () => {
+      yields++;
+    }, undefined, 4, () => clock++);
+    expect(sliced.text).toBe(whole.text);
+    expect(sliced.blocks).toEqual(whole.blocks);
+    expect(sliced.text).toBe(`Terms\n\n${words.join(' ')}\n\nAfter.`);
+    expect(sliced.runs.filter((run) => run.node === node)).toEqual([{ node, start: 'Terms\n\n'.length }]);
+    expect(Math.max(...copied)).toBeLessThanOrEqual(65_536);
+    expect(copied.reduce((sum, count) => sum + count, 0)).toBe(node.length);
+    expect(yields).toBeGreaterThan(5);
+    // Step by step: at most one chunk is copied between two pauses of the walk.
+    copied.length = 0;
+    const steps = extractSteps(document.body);
+    const copiedPerStep: number[] = [];
+    for (let step = steps.next(), before = 0; !step.done; step = steps.next()) {
+      copiedPerStep.push(copied.length - before);
+      before = copied.length;
+    }
+    expect(Math.max(...copiedPerStep)).toBe(1);
+    expect(copiedPerStep.filter((count) => count === 1).length).toBeGreaterThan(node.length / 65_536 - 1);
   });
 
   it('reads the page as it is when the walk gets there: a paragraph removed before it is reached is not read, one removed after keeps its text with no range', async () => {

@@ -548,6 +548,33 @@ describe('PageController while its first look is out', () => {
   });
 });
 
+describe('PageController reading a long page again', () => {
+  it('sends no first look: the highlights it shows stay until the new analysis', async () => {
+    showPolicyPage();
+    const copies = [...document.body.children].map((element) => element.cloneNode(true));
+    document.body.append(...copies.map((node) => node.cloneNode(true)), ...copies.map((node) => node.cloneNode(true)));
+    const client = createMockClient({
+      'get-settings': () => ({ ok: true, settings: defaultSettings() }),
+      'analysis-part': backgroundTakesPart,
+      analysis: backgroundAnswer,
+    });
+    await withHighlightApi(async (registry) => {
+      const controller = new PageController(win(), client, 'test', pageContext());
+      expect((await controller.run(true)).status).toBe('done');
+      const previews = () => client.sent.filter((message) => 'preview' in message && message.preview === true).length;
+      expect(previews()).toBe(1);
+      const shown = registry.get('clausemark-opt-out')!.ranges.length;
+      // The page changes (one more paragraph at its end), and it is read again.
+      const more = document.createElement('p');
+      more.textContent = 'You can also opt out of surveys at any time.';
+      document.body.append(more);
+      expect((await controller.run(true)).status).toBe('done');
+      expect(previews()).toBe(1);
+      expect(registry.get('clausemark-opt-out')!.ranges.length).toBeGreaterThanOrEqual(shown);
+    });
+  });
+});
+
 describe('PageController on a long page whose start is no policy', () => {
   it('decides once, not at every slice of the reading, that its start gets no first look', async () => {
     const { previewOf } = await import('../../lib/extension/page/preview');

@@ -210,9 +210,10 @@ export class PageController {
       // Decided once: the first look's text is the page's start, which more reading does not change, and deciding
       // joins all that was read so far (every slice of a megabyte page would do it again).
       let earlyDecided = false;
+      const rereading = this.showsAnalysisOf(url);
       let firstLookShown = false;
       const extraction = await this.extract(doc, meter, (progress) => {
-        if (earlyDecided) return;
+        if (earlyDecided || rereading) return;
         // At the top of a long page, its first look goes out as soon as its start is read, while the rest is read.
         const early = this.earlyFirstLook(progress, page, settings, force, meter);
         if (early === 'not-yet') return;
@@ -262,7 +263,7 @@ export class PageController {
       }
       // Not sent while reading (the page was scrolled, or short): the first look at the start of a long page, from
       // what is in view, analysed and painted before the whole of it.
-      if (firstLook === null) {
+      if (firstLook === null && !rereading) {
         const preview = previewOf(extraction, firstOffsetInView(win, extraction.runs));
         meter.step('preview');
         if (preview !== null) firstLook = this.startFirstLook({ ...page, looksLikePolicy, preview: true, ...preview }, settings, force, extraction.runs, meter);
@@ -359,6 +360,14 @@ export class PageController {
    * asked). Null when there is none to send now (the page was scrolled, or its start is no policy); 'not-yet' while
    * too little is read to say.
    */
+  /**
+   * A page read again (a change on it, or the toolbar's "analyse") keeps its highlights until the new analysis comes:
+   * a first look would swap them for fewer ones meanwhile.
+   */
+  private showsAnalysisOf(url: string): boolean {
+    return this.painter.document !== null && this.last?.url === url;
+  }
+
   private earlyFirstLook(progress: ExtractProgress, page: PageFacts, settings: Promise<Settings>, force: boolean, meter: SliceMeter): FirstLook | null | 'not-yet' {
     if (this.win.scrollY > 0) return null;
     if (progress.soFar === undefined || progress.chars <= 2 * PREVIEW_CHARS) return 'not-yet';
