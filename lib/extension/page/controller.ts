@@ -355,12 +355,6 @@ export class PageController {
   private previewShown = false;
 
   /**
-   * The first look while the page is still being read: only at the top of the page (what is in view is its start),
-   * once enough of it is read for a first look, and when that start already reads like a policy (unless the person
-   * asked). Null when there is none to send now (the page was scrolled, or its start is no policy); 'not-yet' while
-   * too little is read to say.
-   */
-  /**
    * A page read again (a change on it, or the toolbar's "analyse") keeps its highlights until the new analysis comes:
    * a first look would swap them for fewer ones meanwhile.
    */
@@ -368,6 +362,12 @@ export class PageController {
     return this.painter.document !== null && this.last?.url === url;
   }
 
+  /**
+   * The first look while the page is still being read: only at the top of the page (what is in view is its start),
+   * once enough of it is read for a first look, and when that start already reads like a policy (unless the person
+   * asked). Null when there is none to send now (the page was scrolled, or its start is no policy); 'not-yet' while
+   * too little is read to say.
+   */
   private earlyFirstLook(progress: ExtractProgress, page: PageFacts, settings: Promise<Settings>, force: boolean, meter: SliceMeter): FirstLook | null | 'not-yet' {
     if (this.win.scrollY > 0) return null;
     if (progress.soFar === undefined || progress.chars <= 2 * PREVIEW_CHARS) return 'not-yet';
