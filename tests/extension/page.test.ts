@@ -207,6 +207,22 @@ function showPolicyPage(): void {
   document.body.replaceChildren(...elements);
 }
 
+/** The fixture three times over: long enough for a first look, and sent in parts. */
+function showLongPolicyPage(): void {
+  showPolicyPage();
+  const copies = [...document.body.children].map((element) => element.cloneNode(true));
+  document.body.append(...copies.map((node) => node.cloneNode(true)), ...copies.map((node) => node.cloneNode(true)));
+}
+
+/** A stand-in background for a long page: settings, parts and analyses as the real one answers them. */
+function longPageClient(): ReturnType<typeof createMockClient> {
+  return createMockClient({
+    'get-settings': () => ({ ok: true, settings: defaultSettings() }),
+    'analysis-part': backgroundTakesPart,
+    analysis: backgroundAnswer,
+  });
+}
+
 /** The background's store of pages sent in parts, for the stand-in below (one per test file is enough). */
 const uploads = createExtractionUploads();
 
@@ -457,19 +473,12 @@ describe('previewOf', () => {
 
 describe('PageController on a long page', () => {
   it('sends a first look at the start of the page, then the whole page, and ends with the whole analysis painted', async () => {
-    showPolicyPage();
-    // The fixture three times over: long enough for a first look.
-    const copies = [...document.body.children].map((element) => element.cloneNode(true));
-    document.body.append(...copies.map((node) => node.cloneNode(true)), ...copies.map((node) => node.cloneNode(true)));
+    showLongPolicyPage();
     // An offer and its exception in the first view (the fixture's first offer is further down).
     const top = document.createElement('p');
     top.textContent = 'You can opt out of marketing emails at any time. Even if you opt out, we will still send you service messages.';
     document.body.prepend(top);
-    const client = createMockClient({
-      'get-settings': () => ({ ok: true, settings: defaultSettings() }),
-      'analysis-part': backgroundTakesPart,
-      analysis: backgroundAnswer,
-    });
+    const client = longPageClient();
     await withHighlightApi(async (registry) => {
       const controller = new PageController(win(), client, 'test', pageContext());
       const result = await controller.run(true);
@@ -511,9 +520,7 @@ describe('PageController on a long page', () => {
 
 describe('PageController while its first look is out', () => {
   it('pauses the reading until the first look is painted, so the background has the CPU to answer it', async () => {
-    showPolicyPage();
-    const copies = [...document.body.children].map((element) => element.cloneNode(true));
-    document.body.append(...copies.map((node) => node.cloneNode(true)), ...copies.map((node) => node.cloneNode(true)));
+    showLongPolicyPage();
     let answerFirstLook: () => void = () => undefined;
     const client = createMockClient({
       'get-settings': () => ({ ok: true, settings: defaultSettings() }),
@@ -550,14 +557,8 @@ describe('PageController while its first look is out', () => {
 
 describe('PageController reading a long page again', () => {
   it('sends no first look: the highlights it shows stay until the new analysis', async () => {
-    showPolicyPage();
-    const copies = [...document.body.children].map((element) => element.cloneNode(true));
-    document.body.append(...copies.map((node) => node.cloneNode(true)), ...copies.map((node) => node.cloneNode(true)));
-    const client = createMockClient({
-      'get-settings': () => ({ ok: true, settings: defaultSettings() }),
-      'analysis-part': backgroundTakesPart,
-      analysis: backgroundAnswer,
-    });
+    showLongPolicyPage();
+    const client = longPageClient();
     await withHighlightApi(async (registry) => {
       const controller = new PageController(win(), client, 'test', pageContext());
       expect((await controller.run(true)).status).toBe('done');
@@ -587,11 +588,7 @@ describe('PageController on a long page whose start is no policy', () => {
     });
     document.body.prepend(...menu);
     window.scrollTo(0, 0);
-    const client = createMockClient({
-      'get-settings': () => ({ ok: true, settings: defaultSettings() }),
-      'analysis-part': backgroundTakesPart,
-      analysis: backgroundAnswer,
-    });
+    const client = longPageClient();
     await withHighlightApi(async () => {
       vi.mocked(previewOf).mockClear();
       // A slow page: every look at the clock is 5 ms later, so each pause of the reading (every 32 nodes) ends a slice.
@@ -627,9 +624,7 @@ describe('sameText', () => {
 
 describe('PageController sending a long page in parts', () => {
   it('sends the parts once more when the background lost them (stopped and started between two messages)', async () => {
-    showPolicyPage();
-    const copies = [...document.body.children].map((element) => element.cloneNode(true));
-    document.body.append(...copies.map((node) => node.cloneNode(true)), ...copies.map((node) => node.cloneNode(true)));
+    showLongPolicyPage();
     window.scrollTo(0, 0);
     let restarts = 1;
     const client = createMockClient({
