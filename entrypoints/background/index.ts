@@ -4,7 +4,7 @@ import { createMessageHandler } from '@/lib/extension/background/handler';
 import { createAutomaticMode, type AutomaticModeDeps } from '@/lib/extension/background/automatic-mode';
 import { ClausemarkDatabase } from '@/lib/extension/db/database';
 import { bundledMatcher } from '@/lib/knowledge/dataset/load';
-import { warmUpEngine } from '@/lib/extension/background/warm-up';
+import { warmUpOnce } from '@/lib/extension/background/warm-up';
 
 /** Thin wiring: messages → lib/extension/background/handler.ts; the dataset is loaded once, on first use. */
 export default defineBackground(() => {
@@ -17,6 +17,8 @@ export default defineBackground(() => {
     extensionId: browser.runtime.id,
     extensionOrigin: browser.runtime.getURL('/'),
     toolVersion: browser.runtime.getManifest().version,
+    // The engine's patterns, model and dataset load on first use (hundreds of ms): loaded while a page is being read.
+    pageStarting: warmUpOnce(bundledMatcher),
     setBadge: async (tabId, text, title) => {
       await browser.action.setBadgeBackgroundColor({ tabId, color: '#bf5000' });
       await browser.action.setBadgeText({ tabId, text });
@@ -24,8 +26,6 @@ export default defineBackground(() => {
     },
   });
   browser.runtime.onMessage.addListener((message: unknown, sender) => handle(message, sender));
-  // The engine's patterns and model compile on first use (a few hundred ms in Firefox): do it before a page asks.
-  setTimeout(warmUpEngine, 0);
   browser.tabs.onRemoved.addListener((tabId) => void db.tabs.delete(tabId));
   browser.tabs.onUpdated.addListener((tabId, change) => {
     // A new page (or a reload) in the tab: what was said of the old one no longer holds. `change.url` is only

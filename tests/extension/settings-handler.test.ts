@@ -28,6 +28,15 @@ describe('get-settings', () => {
     expect(logged).toEqual([]);
   });
 
+  it('from a content script, tells the background that a page is about to be read (its warm-up); from the popup, not', async () => {
+    let starting = 0;
+    const handle = harness.makeHandler({ setBadge: async () => {}, pageStarting: () => void starting++ });
+    await handle({ type: 'get-settings' }, popup);
+    expect(starting).toBe(0);
+    await handle({ type: 'get-settings' }, contentScript);
+    expect(starting).toBe(1);
+  });
+
   it('is refused to anyone outside the extension', async () => {
     const handle = makeHandler();
     const reply = await handle({ type: 'get-settings' }, { url: 'https://evil.example/', tab: { id: 7 } });

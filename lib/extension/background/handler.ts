@@ -41,6 +41,11 @@ export interface BackgroundDeps {
   /** the clock that dates each analysis (tests pass their own); the current time when absent */
   now?: () => Date;
   log?: (message: string) => void;
+  /**
+   * Called when a content script asks for the settings: a page that names itself a policy is about to be read, and
+   * its first look follows within tens of ms (lib/extension/background/warm-up.ts uses the gap).
+   */
+  pageStarting?: () => void;
 }
 
 /**
@@ -243,7 +248,12 @@ export function createMessageHandler(deps: BackgroundDeps) {
     },
     'get-known-platform': async (message) => ({ ok: true, platform: knownPlatformFor(message.url, deps.matcher().dataset) }),
     'get-tab-state': async (message) => ({ ok: true, state: await tabState(deps.db, message.tabId) }),
-    'get-settings': async () => ({ ok: true, settings: await currentSettings() }),
+    'get-settings': async (_message, tabId) => {
+      const settings = await currentSettings();
+      // After the settings are read: the warm-up runs in tasks of its own, behind this reply.
+      if (tabId !== undefined) deps.pageStarting?.();
+      return { ok: true, settings };
+    },
     'set-settings': async (message) => {
       let settings: Settings;
       try {
