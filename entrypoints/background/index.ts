@@ -11,14 +11,18 @@ export default defineBackground(() => {
   // The extension CSP forbids eval: tell zod not to probe for it (wxt.config.ts also compiles the probe out).
   z.config({ jitless: true });
   const db = new ClausemarkDatabase();
+  // The engine's patterns, model and dataset load on first use (hundreds of ms): loaded now, in tasks of their own.
+  // The browser starts the background for a tab's navigation too, so a policy page's first look usually finds it warm;
+  // a background started by the page's own request warms up while the page is read.
+  const warmUp = warmUpOnce(bundledMatcher);
+  warmUp();
   const handle = createMessageHandler({
     db,
     matcher: bundledMatcher,
     extensionId: browser.runtime.id,
     extensionOrigin: browser.runtime.getURL('/'),
     toolVersion: browser.runtime.getManifest().version,
-    // The engine's patterns, model and dataset load on first use (hundreds of ms): loaded while a page is being read.
-    pageStarting: warmUpOnce(bundledMatcher),
+    pageStarting: warmUp,
     setBadge: async (tabId, text, title) => {
       await browser.action.setBadgeBackgroundColor({ tabId, color: '#bf5000' });
       await browser.action.setBadgeText({ tabId, text });
