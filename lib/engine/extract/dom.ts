@@ -158,8 +158,7 @@ export function* extractSteps(root: Node, options: ExtractOptions = {}, sliceNod
       open = { start: length, kind, level };
     }
     runs.push({ node, start: length });
-    parts.push(data);
-    length += data.length;
+    appendMore(data);
   };
   const appendMore = (data: string): void => {
     parts.push(data);

@@ -5,19 +5,20 @@ import * as z from 'zod/mini';
  * and the limits of what it sends. Kept apart, and its schemas built on first use, so that the content script builds
  * no schema when it is injected (building them was 20 ms of the injection task in Chromium).
  */
-/** An id: a clause's, an upload's. Built on first use, like every schema here (see above). */
-export const id = (): ReturnType<typeof buildId> => (idSchema ??= buildId());
-const buildId = () => z.string().check(z.minLength(1), z.maxLength(200));
-let idSchema: ReturnType<typeof buildId> | null = null;
+function builtOnFirstUse<T>(build: () => T): () => T {
+  let built: T | undefined;
+  return () => (built ??= build());
+}
+
+/** An id: a clause's, an upload's. */
+export const id = builtOnFirstUse(() => z.string().check(z.minLength(1), z.maxLength(200)));
 
 /** popup → content script */
-const buildContentRequest = () => z.discriminatedUnion('type', [
+export const contentRequestSchema = builtOnFirstUse(() => z.discriminatedUnion('type', [
   z.object({ type: z.literal('jump-to-clause'), clauseId: id() }),
   z.object({ type: z.literal('analyze-now') }),
-]);
-let contentRequest: ReturnType<typeof buildContentRequest> | null = null;
-export const contentRequestSchema = (): ReturnType<typeof buildContentRequest> => (contentRequest ??= buildContentRequest());
-export type ContentRequest = z.infer<ReturnType<typeof buildContentRequest>>;
+]));
+export type ContentRequest = z.infer<ReturnType<typeof contentRequestSchema>>;
 
 export const MAX_PAGE_TEXT = 20_000_000;
 /**

@@ -8,7 +8,6 @@ export * from './content-protocol';
  * Every message between the extension's parts, one schema each. Receivers parse before acting and check the sender
  * (BACKGROUND_SENDERS below; replies in ./replies.ts). zod/mini keeps the content script small.
  */
-
 /** content script → background */
 export const ProgressReport = z.object({
   type: z.literal('progress'),
@@ -113,7 +112,6 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
 ]);
 export type BackgroundRequest = z.infer<typeof BackgroundRequest>;
 
-
 /** Who may send each message to the background (Sender: ./content-protocol.ts). */
 export const BACKGROUND_SENDERS = {
   progress: 'content-script',
@@ -130,4 +128,3 @@ export const BACKGROUND_SENDERS = {
   'get-known-platform': 'extension-page',
   'delete-all-data': 'extension-page',
 } as const satisfies Record<BackgroundRequest['type'], Sender>;
-

@@ -211,7 +211,8 @@ export class PageController {
       // joins all that was read so far (every slice of a megabyte page would do it again).
       let earlyDecided = false;
       const rereading = this.showsAnalysisOf(url);
-      let firstLookShown = false;
+      // Until the first look is shown, the reading waits for it between slices.
+      let firstLookOut: Promise<void> | null = null;
       const extraction = await this.extract(doc, meter, (progress) => {
         if (earlyDecided || rereading) return;
         // At the top of a long page, its first look goes out as soon as its start is read, while the rest is read.
@@ -219,10 +220,10 @@ export class PageController {
         if (early === 'not-yet') return;
         earlyDecided = true;
         firstLook = early;
-        void early?.done.then(() => {
-          firstLookShown = true;
-        });
-      }, () => (firstLook === null || firstLookShown ? null : firstLook.done.then(() => undefined)));
+        firstLookOut = early?.done.then(() => {
+          firstLookOut = null;
+        }) ?? null;
+      }, () => firstLookOut);
       const t1 = win.performance.now();
       meter.step('extract');
       this.settings = await meter.pause(() => settings, 'settings');
