@@ -555,6 +555,40 @@ describe('PageController while its first look is out', () => {
   });
 });
 
+describe('PageController whose first look is slow to come back', () => {
+  it('waits for it FIRST_LOOK_HEAD_START_MS in all, not at every slice of the reading', async () => {
+    showLongPolicyPage();
+    // Every element the reading looks at is asked whether it is visible: the count says how far it got.
+    const asked = vi.spyOn(Element.prototype, 'checkVisibility');
+    let readWhenAnswered = -1;
+    const client = createMockClient({
+      'get-settings': () => ({ ok: true, settings: defaultSettings() }),
+      'analysis-part': backgroundTakesPart,
+      analysis: (message) => message.preview === true
+        ? new Promise((resolve) => setTimeout(resolve, 800)).then(() => {
+          readWhenAnswered = asked.mock.calls.length;
+          return backgroundAnswer(message);
+        })
+        : backgroundAnswer(message),
+    });
+    try {
+      await withHighlightApi(async () => {
+        // A slow page: every look at the clock is 5 ms later, so the reading pauses every few elements.
+        let clock = performance.now();
+        const now = vi.spyOn(performance, 'now').mockImplementation(() => (clock += 5));
+        const result = await new PageController(win(), client, 'test', pageContext()).run(true);
+        now.mockRestore();
+        expect(result.status).toBe('done');
+        // By the time the first look comes back the reading has gone on through many slices (the whole page is
+        // about 1,100 elements): a wait at every slice let 174 through.
+        expect(readWhenAnswered).toBeGreaterThan(500);
+      });
+    } finally {
+      asked.mockRestore();
+    }
+  });
+});
+
 describe('PageController reading a long page again', () => {
   it('sends no first look: the highlights it shows stay until the new analysis', async () => {
     showLongPolicyPage();

@@ -153,10 +153,10 @@ export class PageController {
     // One mark per reading of the page: tests check that painting never sets off another one.
     this.win.performance.mark('clausemark:read');
     const betweenSlices = async (): Promise<void> => {
-      // While the first look is analysed and painted, the reading waits (at most FIRST_LOOK_HEAD_START_MS): on a
-      // machine with few cores it would take the CPU the background needs to answer it.
+      // While the first look is analysed and painted, the reading waits: on a machine with few cores it would take
+      // the CPU the background needs to answer it.
       const out = firstLookOut();
-      if (out !== null) await Promise.race([out, new Promise<void>((resolve) => this.win.setTimeout(resolve, FIRST_LOOK_HEAD_START_MS))]);
+      if (out !== null) await out;
       await yieldToPage(this.win);
     };
     return extractInSlices(
@@ -211,7 +211,8 @@ export class PageController {
       // joins all that was read so far (every slice of a megabyte page would do it again).
       let earlyDecided = false;
       const rereading = this.showsAnalysisOf(url);
-      // Until the first look is shown, the reading waits for it between slices.
+      // Until the first look is shown, or FIRST_LOOK_HEAD_START_MS after it went out (one deadline for the whole
+      // wait, not one per slice), the reading waits for it between slices.
       let firstLookOut: Promise<void> | null = null;
       const extraction = await this.extract(doc, meter, (progress) => {
         if (earlyDecided || rereading) return;
@@ -220,9 +221,11 @@ export class PageController {
         if (early === 'not-yet') return;
         earlyDecided = true;
         firstLook = early;
-        firstLookOut = early?.done.then(() => {
+        if (early === null) return;
+        const deadline = new Promise<void>((resolve) => win.setTimeout(resolve, FIRST_LOOK_HEAD_START_MS));
+        firstLookOut = Promise.race([early.done, deadline]).then(() => {
           firstLookOut = null;
-        }) ?? null;
+        });
       }, () => firstLookOut);
       const t1 = win.performance.now();
       meter.step('extract');
@@ -477,5 +480,5 @@ export function sameText(a: string | null, b: string): boolean {
 
 const SAME_TEXT_SLICE = 1 << 16;
 
-/** How long the reading of a long page waits for its first look to be shown before it goes on regardless. */
+/** How long, in all, the reading of a long page waits for its first look to be shown before it goes on regardless. */
 const FIRST_LOOK_HEAD_START_MS = 150;
