@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { analyze, analyzeByRules } from '../lib/engine/analyze';
 import { extractFromPlainText } from '../lib/engine/extract/plain-text';
 import type { LearnedModel } from '../lib/engine/learned/model';
+import { bundledModel } from '../lib/engine/learned/clauses';
+import weights from '../lib/engine/learned/weights.json';
 import { agreement } from '../lib/node/eval/agreement';
 import { crossValidate } from '../lib/node/train/cross-validate';
 import type { DocumentData } from '../lib/node/eval/dataset';
@@ -108,6 +110,11 @@ async function labelledSet(): Promise<void> {
     say();
     table('Learned stage', scores);
     table('Rule engine alone', rulesOnly(test));
+    // The bundled weights are what a person gets; they may predate labels added since (`npm run train` refits).
+    const shipped = emptyScores();
+    for (const doc of test) scoreDocument(doc, productPredictions(bundledModel(), doc), shipped);
+    const { trainedOn } = weights as { trainedOn: { documents: number; units: number } };
+    table(`The shipped weights (lib/engine/learned/weights.json: trained on ${trainedOn.documents} dev documents, thresholds ${JSON.stringify(bundledModel().thresholds)})`, shipped);
     errors('test', scores);
   }
   const primary = new Map(documents.map((doc) => [doc.document, doc]));

@@ -40,8 +40,13 @@ export function tokens(text: string): string[] {
     .slice(0, MAX_TOKENS);
 }
 
-/** "… but will not store", "without collecting", "we will ask you to opt in before we use …": promised restraint. */
-const RESTRAINT = /\bbut (?:will|do|does|shall) not [a-z]{3,}|\bwithout (?:collecting|sharing|selling|using|storing|accessing|tracking|disclosing)\b|\bask(?:s)? (?:for )?(?:you(?:r)? )?(?:(?:prior|explicit|express) )?(?:consent|permission|to opt[- ]in) before\b/i;
+/**
+ * "… but will not store", "without collecting", "we will ask you to opt in before we use …", "we will only use it
+ * for marketing if you consent", "they may access it only for the purpose of …", "we only use your sensitive
+ * personal information as necessary", "no account is blocked …", "changes will not apply retroactively": promised
+ * restraint. ("We keep it only as long as necessary" is not: the dataset records such retention as a practice.)
+ */
+const RESTRAINT = /\bbut (?:will|do|does|shall) not [a-z]{3,}|\bwithout (?:collecting|sharing|selling|using|storing|accessing|tracking|disclosing)\b|\bask(?:s)? (?:for )?(?:you(?:r)? )?(?:(?:prior|explicit|express) )?(?:consent|permission|to opt[- ]in) before\b|\bonly (?:[a-z]+ ){0,8}(?:if you (?:consent|agree|opt in)|with your (?:prior |explicit |express )?consent)\b|\bonly for the purposes? of\b|\bonly (?:use|process|disclose) (?:your )?sensitive (?:personal )?(?:information|data)\b|\bno (?:[a-z]+ ){0,3}(?:is|are|will be|shall be) (?:ever )?[a-z]{3,}ed\b|\b(?:will|shall) not (?:be )?appl(?:y|ied) retroactively\b/i;
 
 /** Whether the text says the company does not do something (a promise's polarity). */
 export function negatesAPractice(text: string): boolean {
