@@ -27,7 +27,7 @@ const MAX_TOKENS = 90;
  * "we do not sell", "Zoom does not use", "we will never share", "we don't “sell”": the company says it does not do
  * something. Disclaimers ("we do not guarantee", "we do not respond to Do Not Track") are not promises.
  */
-const NEGATED_PRACTICE = /\b(?:[Ww]e|[A-Z][\w.&-]+|[Ii]t|[Tt]hey)(?: (?:currently|generally|also|will|shall))?(?: (?:do|does|will|shall|did|can)(?: not|n['’]t)| never| neither| no longer| cannot| don['’]t| won['’]t| doesn['’]t| can['’]t)(?: \w+ly)?(?: ever)? [“"‘']?(?!(?:guarantee|warrant|accept|assume|control|endorse|respond|honou?r|recogni[sz]e|review|verify|monitor|need|require|have|make|represent|take|exceed|offer|be|apply|always)\b)[a-z]{3,}/;
+const NEGATED_PRACTICE = /\b(?:[Ww]e|[A-Z][\w.&-]+|[Ii]t|[Tt]hey)(?:['’]ll)?(?: (?:currently|generally|also|will|shall))?(?: (?:do|does|will|shall|did|can)(?: not|n['’]t)| never| neither| no longer| cannot| don['’]t| won['’]t| doesn['’]t| can['’]t)(?: \w+ly)?(?: ever)? [“"‘']?(?!(?:guarantee|warrant|accept|assume|control|endorse|respond|honou?r|recogni[sz]e|review|verify|monitor|need|require|have|make|represent|take|exceed|offer|be|apply|always)\b)[a-z]{3,}/;
 
 export function tokens(text: string): string[] {
   return text
