@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { tabState, type MessageSender, type Reply } from '../../lib/extension/background/handler';
+import { forPainting, tabState, type MessageSender, type Reply } from '../../lib/extension/background/handler';
 import { ClausemarkDatabase } from '../../lib/extension/db/database';
 import { bundledMatcher } from '../../lib/knowledge/dataset/load';
 import {
@@ -20,6 +20,7 @@ import { annotate } from '../../lib/pipeline';
 import { AnnotatedDocumentSchema, type AnnotatedDocument } from '../../lib/document/schema';
 import { TabStateSchema, type TabState } from '../../lib/extension/messages/tab-state';
 import { MAX_PAGE_TEXT } from '../../lib/extension/messages/protocol';
+import { REPLY_PART_BYTES } from '../../lib/extension/background/downloads';
 import { loadDocumentFile } from '../../lib/node/cli/load-document';
 import { saveSettings } from '../../lib/extension/settings/store';
 import { defaultSettings } from '../../lib/extension/settings/settings';
@@ -196,6 +197,33 @@ describe('createMessageHandler: analysis from a content script, then the popup a
     expectRejected(await handle(named, contentScript));
     await handle({ type: 'analysis-part', upload: 'up-2', index: 0, text, blocks, links }, contentScript);
     expectRejected(await handle({ ...policyMessage, parts: { upload: 'up-2', count: 1, length: text.length } }, contentScript));
+  });
+
+  it('sends a huge analysis back in parts, per frame, each read in a message of its own', async () => {
+    const handle = makeHandler({ now: clock });
+    // 1,000 sections of offers with exceptions: a painting document of several megabytes.
+    const text = Array.from({ length: 1000 }, (_, i) => `Section ${i}\n\n${OPT_OUTS_ONLY}\n\nEven if you opt out, we will still send you service messages about section ${i}.`).join('\n\n');
+    const message = textMessage(text, { url: POLICY_URL, title: 'Huge policy' });
+    const reply = await handle(message, contentScript) as { ok: true; document: AnnotatedDocument; clauseParts?: { download: string; count: number } };
+    expect(reply.ok).toBe(true);
+    expect(reply.document.clauses).toEqual([]);
+    const { download, count } = reply.clauseParts!;
+    expect(count).toBeGreaterThan(3);
+    // another frame of the tab cannot take the parts
+    expectRejected(await handle({ type: 'analysis-reply-part', download, index: 0 }, { ...contentScript, frameId: 3 }));
+    const clauses: AnnotatedDocument['clauses'] = [];
+    for (let index = 0; index < count; index++) {
+      const part = await handle({ type: 'analysis-reply-part', download, index }, contentScript) as { ok: true; clauses: AnnotatedDocument['clauses'] };
+      expect(part.ok).toBe(true);
+      expect(JSON.stringify(part.clauses).length).toBeLessThanOrEqual(REPLY_PART_BYTES + 2 + part.clauses.length);
+      clauses.push(...part.clauses);
+    }
+    // the parts put together are the stored analysis's clauses to paint, in order
+    const stored = (await db.analyses.toArray()).at(-1)!.document;
+    expect(clauses).toEqual(forPainting(stored).clauses);
+    expect(clauses.filter((clause) => clause.optOut !== null).length).toBeGreaterThanOrEqual(3000);
+    // taken once: after the last part the download is gone
+    expectRejected(await handle({ type: 'analysis-reply-part', download, index: 0 }, contentScript));
   });
 
   it('dates an analysis by the current time when no clock is given', async () => {

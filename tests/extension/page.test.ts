@@ -518,6 +518,41 @@ describe('PageController on a long page', () => {
   });
 });
 
+describe('PageController given a huge analysis', () => {
+  it('asks for its clauses part by part and paints them all, as if the document had come whole', async () => {
+    showLongPolicyPage();
+    const asked: number[] = [];
+    let parts: AnnotatedDocument['clauses'][] = [];
+    const client = createMockClient({
+      'get-settings': () => ({ ok: true, settings: defaultSettings() }),
+      'analysis-part': backgroundTakesPart,
+      analysis: async (message) => {
+        const reply = await backgroundAnswer(message);
+        if (reply.ok !== true || !('document' in reply) || message.preview === true) return reply;
+        // The background's way with a huge document: its clauses in three parts, under a download id.
+        const { clauses } = reply.document;
+        const third = Math.ceil(clauses.length / 3);
+        parts = [clauses.slice(0, third), clauses.slice(third, 2 * third), clauses.slice(2 * third)];
+        return { ok: true, document: { ...reply.document, clauses: [] }, clauseParts: { download: 'd-1', count: 3 } };
+      },
+      'analysis-reply-part': (message) => {
+        asked.push(message.index);
+        return message.download === 'd-1' && parts[message.index] !== undefined ? { ok: true, clauses: parts[message.index]! } : { ok: false, error: 'no such part' };
+      },
+    });
+    await withHighlightApi(async (registry) => {
+      const result = await new PageController(win(), client, 'test', pageContext()).run(true);
+      expect(result.status).toBe('done');
+      expect(asked).toEqual([0, 1, 2]);
+      const whole = parts.flat();
+      expect(result.document!.clauses).toEqual(whole);
+      const expected = annotationsOf({ ...result.document!, clauses: whole }, defaultSettings().hiddenTopics).filter((item) => item.kind === 'opt-out').length;
+      expect(expected).toBeGreaterThan(0);
+      expect(registry.get('clausemark-opt-out')!.ranges).toHaveLength(expected);
+    });
+  });
+});
+
 describe('PageController while its first look is out', () => {
   it('pauses the reading until the first look is painted, so the background has the CPU to answer it', async () => {
     showLongPolicyPage();

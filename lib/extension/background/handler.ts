@@ -15,6 +15,7 @@ import { errorText, plural } from '../../engine/text/format';
 import { unreadableLanguage } from '../../engine/language';
 import { knownPlatformFor } from '../../knowledge/platforms';
 import { createExtractionUploads } from './uploads';
+import { clauseParts, createReplyDownloads } from './downloads';
 
 /**
  * The background worker's message handling, with its browser dependencies passed in so tests drive it with a fake
@@ -131,6 +132,17 @@ export function createMessageHandler(deps: BackgroundDeps) {
 
   /** long pages' extractions sent in parts, until their `analysis` message takes them */
   const uploads = createExtractionUploads();
+  const downloads = createReplyDownloads();
+
+  /** The document to paint as the reply: whole, or for a huge one without its clauses, which wait as a download. */
+  const paintingReply = (document: AnnotatedDocument, frame: string): BackgroundReply<'analysis'> => {
+    const painting = forPainting(document);
+    const parts = clauseParts(painting.clauses);
+    if (parts.length <= 1) return { ok: true, document: painting };
+    const download = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    downloads.put(`${frame}:${download}`, parts);
+    return { ok: true, document: { ...painting, clauses: [] }, clauseParts: { download, count: parts.length } };
+  };
 
   // Every page start asks for the settings, and a database read is tens of ms in Firefox: kept in memory. Only this
   // handler writes them (set-settings, delete-all-data), so it knows when the copy is stale.
@@ -161,7 +173,7 @@ export function createMessageHandler(deps: BackgroundDeps) {
   const firstLook = (message: BackgroundMessage<'analysis'>): Promise<AnnotatedDocument> => annotate(pipelineInput(message));
 
   /** The pipeline on a page's checked extraction, the comparison with its last visit, the stored record and the badge. */
-  const analyseAndStore = async (message: BackgroundMessage<'analysis'>, tabId: number): Promise<BackgroundReply<'analysis'>> => {
+  const analyseAndStore = async (message: BackgroundMessage<'analysis'>, tabId: number, frame: string): Promise<BackgroundReply<'analysis'>> => {
     // The whole pipeline runs here, once: analyse (rules and the learned model), build, match, summarise.
     const document = await annotate({ ...pipelineInput(message), matcher: deps.matcher() });
     const url = pageAddress(document.document.url);
@@ -183,7 +195,7 @@ export function createMessageHandler(deps: BackgroundDeps) {
     await saveTab(tabId, { status: 'done', analysisId });
     const badge = badgeFor(document, changes);
     await deps.setBadge(tabId, badge.text, badge.title);
-    return { ok: true, document: forPainting(document) };
+    return paintingReply(document, frame);
   };
 
   /** One handler per message type. A sender's tab id is there for every content-script message (checked before). */
@@ -230,16 +242,20 @@ export function createMessageHandler(deps: BackgroundDeps) {
       if (message.preview === true) {
         // Sent while the page was still asking for the settings: the settings decide here.
         if (message.asked !== true && !(await currentSettings()).automatic) return { ok: true, automaticOff: true };
-        return { ok: true, document: forPainting(await firstLook(message)) };
+        return paintingReply(await firstLook(message), frame);
       }
       await saveTab(tabId!, { status: 'analyzing', done: 0, total: 1 });
       try {
-        return await analyseAndStore(message, tabId!);
+        return await analyseAndStore(message, tabId!, frame);
       } catch (error) {
         // The tab must not read "analysing" for ever: it says why there is nothing to show.
         await saveTab(tabId!, { status: 'error', reason: `the analysis failed: ${errorText(error)}` }).catch(() => undefined);
         throw error;
       }
+    },
+    'analysis-reply-part': async (message, _tabId, frame) => {
+      const part = downloads.take(`${frame}:${message.download}`, message.index);
+      return 'error' in part ? reject(`could not send a part of the analysis: ${part.error}`) : { ok: true, clauses: part };
     },
     'automatic-off': async (_message, tabId) => {
       await deps.db.tabs.delete(tabId!);

@@ -75,6 +75,15 @@ export const AnalysisPart = z.object({
   blocks: z.array(block).check(z.maxLength(LIST_PART_ITEMS)),
   links: z.array(link).check(z.maxLength(LIST_PART_ITEMS)),
 });
+/**
+ * One part of a huge analysis's clauses, asked for after an `analysis` reply that names a download
+ * (lib/extension/background/downloads.ts): one long reply would hold the page's main thread while the browser reads it.
+ */
+export const AnalysisReplyPart = z.object({
+  type: z.literal('analysis-reply-part'),
+  download: id(),
+  index: z.number().check(z.int(), z.nonnegative(), z.lt(MAX_PARTS)),
+});
 /** Automatic mode is off: the page was not read, so the tab forgets what it said of an earlier page. */
 export const AutomaticOff = z.object({ type: z.literal('automatic-off') });
 
@@ -101,6 +110,7 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
   AnalysisFailed,
   AnalysisReport,
   AnalysisPart,
+  AnalysisReplyPart,
   AutomaticOff,
   GetSettings,
   GetTabState,
@@ -119,6 +129,7 @@ export const BACKGROUND_SENDERS = {
   'analysis-failed': 'content-script',
   analysis: 'content-script',
   'analysis-part': 'content-script',
+  'analysis-reply-part': 'content-script',
   'automatic-off': 'content-script',
   'get-settings': 'content-script-or-extension-page',
   'get-tab-state': 'extension-page',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AnnotatedDocumentSchema } from '../../document/schema';
+import { AnnotatedDocumentSchema, ClauseSchema } from '../../document/schema';
 import { DocumentChangesSchema, HistoryEntrySchema } from '../../document/history/schema';
 import { SettingsSchema } from '../settings/schema';
 import { TabStateSchema } from './tab-state';
@@ -21,7 +21,13 @@ const ok = <T extends z.ZodRawShape>(shape: T) => z.object({ ok: z.literal(true)
 /** The success shapes, as the extension pages parse them. */
 const Ack = ok({});
 /** What the analysis became once the background matched, summarised and stored it: the cards show its matches. */
-export const AnalysisReplySchema = ok({ document: AnnotatedDocumentSchema });
+export const AnalysisReplySchema = ok({
+  document: AnnotatedDocumentSchema,
+  /** a huge analysis: the document comes without its clauses, which follow in `count` parts under this download */
+  clauseParts: z.object({ download: z.string(), count: z.number().int().positive() }).optional(),
+});
+/** One part of a huge analysis's clauses. */
+export const AnalysisReplyPartSchema = ok({ clauses: z.array(ClauseSchema) });
 /** The page is in a language the engine does not read: nothing was analysed, and the tab says so. */
 export const UnsupportedLanguageReplySchema = ok({ unsupportedLanguage: z.object({ code: z.string(), name: z.string() }) });
 /** A first look not asked for, while automatic reading is off: nothing was analysed. */
@@ -45,6 +51,7 @@ export const BACKGROUND_REPLIES = {
   'analysis-failed': orFailure(Ack),
   analysis: z.union([AnalysisReplySchema, UnsupportedLanguageReplySchema, AutomaticOffReplySchema, FailureSchema]),
   'analysis-part': orFailure(Ack),
+  'analysis-reply-part': orFailure(AnalysisReplyPartSchema),
   'automatic-off': orFailure(Ack),
   'get-settings': orFailure(SettingsReplySchema),
   'get-tab-state': orFailure(TabStateReplySchema),

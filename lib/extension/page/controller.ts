@@ -286,8 +286,9 @@ export class PageController {
       }
       // Replies reach the content script unchecked (zod/mini only here): make sure it is a document before painting.
       if (reply?.ok !== true || !('document' in reply) || typeof reply.document !== 'object') throw new Error(reply?.ok === false ? reply.error : 'the background did not answer');
+      const document = await this.wholeDocument(reply, (message) => this.send(message));
       win.performance.mark('clausemark:exported');
-      const firstPaint = await this.paint(reply.document, extraction.runs, meter);
+      const firstPaint = await this.paint(document, extraction.runs, meter);
       const t3 = win.performance.now();
       meter.step('painted');
       if (early !== null) this.recordPreviewAgreement(early.keys, early.covered);
@@ -296,7 +297,7 @@ export class PageController {
       recordTimings(win, t0, t1, t2, first, t3);
       return {
         status: 'done',
-        document: reply.document,
+        document,
         timings: { extract: t1 - t0, analyze: t2 - t1, firstHighlight: first - t0, total: win.performance.now() - t0 },
       };
     } catch (error) {
@@ -355,6 +356,25 @@ export class PageController {
     return { text: '', blocks: [], links: [], parts: { upload, count, length: text.length } };
   }
 
+  /**
+   * The reply's document with all its clauses: a huge analysis comes without them, and they follow in parts asked for
+   * one by one (lib/extension/background/downloads.ts), each read by the browser in a task of its own.
+   */
+  private async wholeDocument(
+    reply: Extract<BackgroundReply<'analysis'>, { document: AnnotatedDocument }>,
+    send: (message: BackgroundMessage<'analysis-reply-part'>) => Promise<BackgroundReply<'analysis-reply-part'>>,
+  ): Promise<AnnotatedDocument> {
+    if (reply.clauseParts === undefined) return reply.document;
+    const { download, count } = reply.clauseParts;
+    const clauses: AnnotatedDocument['clauses'] = [];
+    for (let index = 0; index < count; index++) {
+      const part = await send({ type: 'analysis-reply-part', download, index });
+      if (part?.ok !== true || !Array.isArray(part.clauses)) throw new Error(part?.ok === false ? part.error : 'the background did not send the analysis');
+      for (const clause of part.clauses) clauses.push(clause);
+    }
+    return { ...reply.document, clauses };
+  }
+
   /** Whether what is painted is a first look, not yet replaced by the whole analysis. */
   private previewShown = false;
 
@@ -394,7 +414,8 @@ export class PageController {
       this.win.performance.mark('clausemark:first-look-sent');
       const reply = await this.messenger.send({ ...message, asked: force });
       this.win.performance.mark('clausemark:first-look-answered');
-      return reply?.ok === true && 'document' in reply && typeof reply.document === 'object' ? reply.document : null;
+      if (reply?.ok !== true || !('document' in reply) || typeof reply.document !== 'object') return null;
+      return await this.wholeDocument(reply, (part) => this.messenger.send(part));
     })().catch(() => null);
     const done = answer.then(async (document) => {
       if (document === null) return null;
