@@ -259,6 +259,8 @@ describe('delete all stored data', () => {
     // a confirmation first; Cancel has the focus, so a stray Enter deletes nothing
     const confirm = popup.getByRole('group', { name: /Delete every stored analysis/ });
     await confirm.waitFor();
+    // focus moves as the confirmation renders: wait for it, on a busy machine a frame or two later
+    await popup.waitForFunction(() => document.activeElement?.textContent === 'Cancel', null, { timeout: 5_000 }).catch(() => undefined);
     expect(await popup.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
     expect(await axeViolations(popup)).toEqual([]);
     await confirm.getByRole('button', { name: 'Yes, delete everything' }).click();
