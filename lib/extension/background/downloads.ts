@@ -1,4 +1,5 @@
 import type { ExportedClause } from '../../document/schema';
+import { createExpiringStore } from './expiring-store';
 
 /**
  * A huge analysis goes back to the page in parts, as the page came in parts (./uploads.ts): the browser reads a
@@ -7,9 +8,9 @@ import type { ExportedClause } from '../../document/schema';
  * script asks for its parts one by one (`analysis-reply-part`), each at most REPLY_PART_BYTES of JSON unless one
  * clause alone is longer.
  * Parts are kept per sender frame and download id until the last one is taken; at most MAX_DOWNLOADS at once (the
- * oldest goes), and one not finished within DOWNLOAD_TTL_MS is dropped.
+ * oldest goes), and one not finished within DOWNLOAD_TTL_MS is dropped. Up to REPLY_WHOLE_BYTES the reply is whole
+ * (the browser reads about 50 MB/s: some 20 ms).
  */
-/** Up to this much JSON the reply is whole (the browser reads about 50 MB/s: some 20 ms); past it, parts of REPLY_PART_BYTES. */
 export const REPLY_WHOLE_BYTES = 1024 * 1024;
 export const REPLY_PART_BYTES = 256 * 1024;
 export const MAX_DOWNLOADS = 8;
@@ -42,7 +43,6 @@ export function clauseParts(clauses: readonly ExportedClause[], budget = REPLY_P
 interface Download {
   parts: ExportedClause[][];
   taken: number;
-  startedAt: number;
 }
 
 export interface ReplyDownloads {
@@ -55,19 +55,12 @@ export interface ReplyDownloads {
 }
 
 export function createReplyDownloads(now: () => number = () => Date.now()): ReplyDownloads {
-  const downloads = new Map<string, Download>();
-  const dropStale = (): void => {
-    for (const [key, download] of downloads) if (now() - download.startedAt > DOWNLOAD_TTL_MS) downloads.delete(key);
-  };
+  const downloads = createExpiringStore<Download>(MAX_DOWNLOADS, DOWNLOAD_TTL_MS, now);
   return {
     put(key, parts) {
-      dropStale();
-      downloads.delete(key);
-      if (downloads.size >= MAX_DOWNLOADS) downloads.delete(downloads.keys().next().value!);
-      downloads.set(key, { parts, taken: 0, startedAt: now() });
+      downloads.start(key, { parts, taken: 0 });
     },
     take(key, index) {
-      dropStale();
       const download = downloads.get(key);
       if (download === undefined) return { error: 'the analysis to send is gone (the background was restarted, or it waited too long)' };
       const part = download.parts[index];

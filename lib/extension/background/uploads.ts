@@ -1,5 +1,6 @@
 import type { BackgroundMessage } from '../messages/client';
 import { MAX_BLOCKS, MAX_LINKS, MAX_PAGE_TEXT, PARTS_LOST } from '../messages/protocol';
+import { createExpiringStore } from './expiring-store';
 
 /**
  * A long page's extraction arrives in parts (`analysis-part` messages, each checked by its schema) before the
@@ -19,7 +20,6 @@ interface Upload {
   blocks: Extraction['blocks'];
   links: Extraction['links'];
   chars: number;
-  startedAt: number;
 }
 
 export interface ExtractionUploads {
@@ -32,20 +32,14 @@ export interface ExtractionUploads {
 }
 
 export function createExtractionUploads(now: () => number = () => Date.now()): ExtractionUploads {
-  const uploads = new Map<string, Upload>();
-  const dropStale = (): void => {
-    for (const [key, upload] of uploads) if (now() - upload.startedAt > UPLOAD_TTL_MS) uploads.delete(key);
-  };
+  const uploads = createExpiringStore<Upload>(MAX_UPLOADS, UPLOAD_TTL_MS, now);
   return {
     add(key, part) {
-      dropStale();
       let upload = uploads.get(key);
       if (part.index === 0) {
         // A new upload under the same key replaces an unfinished one (the page was read again).
-        uploads.delete(key);
-        if (uploads.size >= MAX_UPLOADS) uploads.delete(uploads.keys().next().value!);
-        upload = { texts: [], blocks: [], links: [], chars: 0, startedAt: now() };
-        uploads.set(key, upload);
+        upload = { texts: [], blocks: [], links: [], chars: 0 };
+        uploads.start(key, upload);
       }
       if (upload === undefined || upload.texts.length !== part.index) {
         uploads.delete(key);
@@ -65,7 +59,6 @@ export function createExtractionUploads(now: () => number = () => Date.now()): E
       return null;
     },
     take(key, count, length) {
-      dropStale();
       const upload = uploads.get(key);
       uploads.delete(key);
       if (upload === undefined) return { error: PARTS_LOST };
