@@ -1,4 +1,4 @@
-import { BACKGROUND_SENDERS, BackgroundRequest, senderAllowed, type Sender } from '../messages/protocol';
+import { BACKGROUND_SENDERS, BackgroundRequest, senderAllowed, transferId, type Sender } from '../messages/protocol';
 import type { BackgroundReply, Failure } from '../messages/replies';
 import type { BackgroundMessage } from '../messages/client';
 import type { AnnotatedDocument } from '../../document/schema';
@@ -139,7 +139,7 @@ export function createMessageHandler(deps: BackgroundDeps) {
     const painting = forPainting(document);
     const parts = clauseParts(painting.clauses);
     if (parts.length <= 1) return { ok: true, document: painting };
-    const download = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    const download = transferId();
     downloads.put(`${frame}:${download}`, parts);
     return { ok: true, document: { ...painting, clauses: [] }, clauseParts: { download, count: parts.length } };
   };

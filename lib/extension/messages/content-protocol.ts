@@ -28,6 +28,8 @@ export const MAX_PAGE_TEXT = 20_000_000;
 export const TEXT_PART_CHARS = 65_536;
 /** Blocks or links per part: each is an object to clone, and thousands of them cost as much as a long text. */
 export const LIST_PART_ITEMS = 2_000;
+/** A name for one transfer in parts (a page's upload, an analysis's download): unique enough within one frame. */
+export const transferId = (): string => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 /** The background's words when an `analysis` message names parts it does not hold: the sender sends them again. */
 export const PARTS_LOST = 'its parts never came, or were lost';
 /** Enough parts for the longest page allowed, or for its most blocks. */

@@ -6,7 +6,7 @@ import type { AnnotatedDocument } from '../../document/schema';
 import type { BackgroundMessage, MessageClient } from '../messages/client';
 import type { BackgroundRequest } from '../messages/protocol';
 import type { BackgroundReply } from '../messages/replies';
-import { LIST_PART_ITEMS, MAX_PAGE_TEXT, PARTS_LOST, TEXT_PART_CHARS } from '../messages/content-protocol';
+import { LIST_PART_ITEMS, MAX_PAGE_TEXT, PARTS_LOST, TEXT_PART_CHARS, transferId } from '../messages/content-protocol';
 import { defaultSettings, parseSettings, type Settings } from '../settings/settings';
 import { fakePageContext, type PageContext } from './context';
 import { ContentObserver } from './observer';
@@ -340,7 +340,7 @@ export class PageController {
     const { text, blocks, links } = extraction;
     const count = Math.max(Math.ceil(text.length / TEXT_PART_CHARS), Math.ceil(blocks.length / LIST_PART_ITEMS), Math.ceil(links.length / LIST_PART_ITEMS));
     if (count <= 1) return { text, blocks, links };
-    const upload = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    const upload = transferId();
     for (let index = 0; index < count; index++) {
       const [from, to] = [index * LIST_PART_ITEMS, (index + 1) * LIST_PART_ITEMS];
       const reply = await this.send({
