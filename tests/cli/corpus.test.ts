@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +96,29 @@ describe('--jsonl on worker threads', () => {
     expect(shards.map((run) => run.status).filter((status) => status === 1)).toHaveLength(1);
     expect(shards.map((run) => run.stderr).join('')).toMatch(/^line 6: skipped/m);
   }, 180_000);
+
+  it('stops quietly with status 0 when the reader closes the pipe early (`| head -1`)', async () => {
+    const input = `${manyLines(2000).join('\n')}\n`;
+    const child = spawn(process.execPath, [mainJs, '--jsonl', '--workers', '2'], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdin.on('error', () => {}); // the CLI may stop before it has read all of its input
+    child.stdin.end(input);
+    const firstLine = await new Promise<string>((resolve) => {
+      let seen = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (seen.includes('\n')) {
+          child.stdout.destroy(); // the reader goes away, as `head -1` does
+          resolve(seen.slice(0, seen.indexOf('\n')));
+        }
+      });
+    });
+    const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect((JSON.parse(firstLine) as { id: string }).id).toBe('seg-0');
+    expect(stderr).not.toMatch(/EPIPE|Error|unexpected/);
+    expect(status).toBe(0);
+  }, 120_000);
 
   it('--stats gives the wall clock and the worker count', () => {
     const run = cli(['--jsonl', '--workers', '2', '--stats'], `${manyLines(5).join('\n')}\n`);

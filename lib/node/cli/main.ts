@@ -130,6 +130,13 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Runs the CLI and exits with its code: the entry of lib/node/cli/main.ts and of the bundle (.output/cli/main.js). */
 export function run(argv: string[] = process.argv.slice(2)): void {
+  // `… --jsonl | head`: the reader has taken what it wanted and closed the pipe. Nothing is wrong with the input, so
+  // stop quietly, as other command-line tools do, instead of dying on an unhandled EPIPE with a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    process.stderr.write(`clausemark: cannot write the output: ${error.message}\n`);
+    process.exit(1);
+  });
   main(argv).then((code) => process.exit(code), (error: unknown) => {
     process.stderr.write(`clausemark: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
     process.exit(1);
