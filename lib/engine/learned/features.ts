@@ -30,14 +30,15 @@ const MAX_TOKENS = 90;
 const NEGATED_PRACTICE = /\b(?:[Ww]e|[A-Z][\w.&-]+|[Ii]t|[Tt]hey)(?:['’]ll)?(?: (?:currently|generally|also|will|shall))?(?: (?:do|does|will|shall|did|can)(?: not|n['’]t)| never| neither| no longer| cannot| don['’]t| won['’]t| doesn['’]t| can['’]t)(?: \w+ly)?(?: ever)? [“"‘']?(?!(?:guarantee|warrant|accept|assume|control|endorse|respond|honou?r|recogni[sz]e|review|verify|monitor|need|require|have|make|represent|take|exceed|offer|be|apply|always)\b)[a-z]{3,}/;
 
 export function tokens(text: string): string[] {
-  return text
-    .toLowerCase()
-    .replace(/[’‘]/g, "'")
-    .replace(/\d+/g, '0')
-    .split(/[^a-z0'-]+/)
-    .map((token) => token.replace(/^'+|'+$/g, ''))
-    .filter((token) => token.length > 0)
-    .slice(0, MAX_TOKENS);
+  const words: string[] = [];
+  for (const piece of text.toLowerCase().replace(/[’‘]/g, "'").replace(/\d+/g, '0').split(/[^a-z0'-]+/)) {
+    // Quotes around a word are not part of it (the test first: most words have none, and a regex per word is costly).
+    const token = piece.charCodeAt(0) === 39 || piece.charCodeAt(piece.length - 1) === 39 ? piece.replace(/^'+|'+$/g, '') : piece;
+    if (token.length === 0) continue;
+    words.push(token);
+    if (words.length === MAX_TOKENS) break;
+  }
+  return words;
 }
 
 /**
@@ -68,11 +69,22 @@ export function unitEvidence(text: string, engine: { offer: boolean; exception: 
   };
 }
 
+/** The heading's word features; the units of a section share one heading, so the last one is kept. */
+let lastHeading: { heading: string | null; names: string[] } = { heading: null, names: [] };
+function headingNames(heading: string | null): string[] {
+  if (lastHeading.heading !== heading) lastHeading = { heading, names: [...new Set(tokens(heading ?? '').slice(0, 12))].map((word) => `h:${word}`) };
+  return lastHeading.names;
+}
+
 const distanceBucket = (distance: number | null): string =>
   distance === null ? 'none' : distance <= 3 ? String(distance) : distance <= 6 ? '4-6' : 'far';
 
 /** Features of unit i, given every unit's evidence (for context); `words`: its tokens, when already at hand. */
 export function unitFeatures(units: Unit[], evidence: UnitEvidence[], i: number, words: string[] = tokens(evidence[i]!.text)): string[] {
+  return [...unitFeatureSet(units, evidence, i, words)];
+}
+
+function unitFeatureSet(units: Unit[], evidence: UnitEvidence[], i: number, words: string[]): Set<string> {
   const unit = units[i]!;
   const own = evidence[i]!;
   const features = new Set<string>(['bias']);
@@ -96,7 +108,7 @@ export function unitFeatures(units: Unit[], evidence: UnitEvidence[], i: number,
   if (own.text.trimEnd().endsWith(':')) features.add('c:lead-in');
   features.add(`c:len:${words.length < 6 ? 'xs' : words.length < 15 ? 's' : words.length < 40 ? 'm' : 'l'}`);
   if (/^[^a-z]*$/.test(own.text) && /[A-Z]{4}/.test(own.text)) features.add('c:capitals');
-  for (const word of new Set(tokens(unit.heading ?? '').slice(0, 12))) features.add(`h:${word}`);
+  for (const name of headingNames(unit.heading)) features.add(name);
   // The nearest offer cue before this unit in the same section, and right after it.
   let distance: number | null = null;
   for (let j = i - 1; j >= Math.max(0, i - 8); j--) {
@@ -141,7 +153,7 @@ export function unitFeatures(units: Unit[], evidence: UnitEvidence[], i: number,
     for (const word of words) features.add(`n:${word}`);
     for (const cue of own.exceptionCues) features.add(`n:exc:${cue}`);
   }
-  return [...features];
+  return features;
 }
 
 /** Evidence per unit, with the rule engine's verdicts (its offers and exceptions) as features. */
@@ -160,34 +172,34 @@ const NEGATION = new Set(['not', 'never', "don't", "doesn't", "won't", "didn't",
 const SUBJECTS = new Set(['we', 'you', 'they', 'it', 'i', 'users', 'user', 'google', 'this', 'that']);
 const MODALS = new Set(['can', 'may', 'will', 'might', 'must', 'should', 'could', 'would', 'shall', "won't", "can't", 'cannot', "don't", 'do', 'does', "doesn't", "'ll", 'still', 'also', 'continue']);
 
-function conjunctionFeatures(words: string[], into: Map<string, number>, value: number): void {
+function conjunctionFeatures(words: string[], into: Set<string>): void {
   for (let k = 0; k < words.length; k++) {
     const word = words[k]!;
     if (NEGATION.has(word)) {
       // negation × the next content word within three words: "not sell", "never share", "don't … use"
       for (let j = k + 1; j < Math.min(words.length, k + 4); j++) {
         if (STOP.has(words[j]!) || NEGATION.has(words[j]!)) continue;
-        into.set(`x:neg_${words[j]!.slice(0, 6)}`, value);
+        into.add(`x:neg_${words[j]!.slice(0, 6)}`);
         break;
       }
       const subject = words.slice(Math.max(0, k - 3), k).reverse().find((w) => SUBJECTS.has(w));
-      if (subject !== undefined) into.set(`x:${subject}_neg`, value);
+      if (subject !== undefined) into.add(`x:${subject}_neg`);
     }
     if (SUBJECTS.has(word)) {
       // subject × modal × verb: "you can opt", "we will still", "you may withdraw"
       const modal = words[k + 1];
       if (modal !== undefined && MODALS.has(modal)) {
         const verb = words[k + 2] !== undefined && MODALS.has(words[k + 2]!) ? words[k + 3] : words[k + 2];
-        into.set(`x:${word}_${modal}`, value);
-        if (verb !== undefined) into.set(`x:${word}_${modal}_${verb.slice(0, 6)}`, value);
+        into.add(`x:${word}_${modal}`);
+        if (verb !== undefined) into.add(`x:${word}_${modal}_${verb.slice(0, 6)}`);
       }
     }
-    if ((word === 'even' || word === 'regardless') && k + 1 < words.length) into.set(`x:even_${words[k + 1]}`, value);
+    if ((word === 'even' || word === 'regardless') && k + 1 < words.length) into.add(`x:even_${words[k + 1]}`);
     if (word === 'still' || word === 'continue' || word === 'remain') {
       const subject = words.slice(Math.max(0, k - 5), k).reverse().find((w) => SUBJECTS.has(w));
-      into.set(`x:${subject ?? 'other'}_${word}`, value);
+      into.add(`x:${subject ?? 'other'}_${word}`);
     }
-    if (word === 'unless' || word === 'except' || word === 'however' || word === 'but') into.set(`x:pos_${word}_${k === 0 ? 'first' : k < words.length / 2 ? 'early' : 'late'}`, value);
+    if (word === 'unless' || word === 'except' || word === 'however' || word === 'but') into.add(`x:pos_${word}_${k === 0 ? 'first' : k < words.length / 2 ? 'early' : 'late'}`);
   }
 }
 
@@ -195,8 +207,8 @@ function conjunctionFeatures(words: string[], into: Map<string, number>, value: 
 export function documentFeatures(units: Unit[], evidence: UnitEvidence[]): string[][] {
   return units.map((_, i) => {
     const words = tokens(evidence[i]!.text); // once per unit: its own features and the conjunctions read the same
-    const features = new Map<string, number>(unitFeatures(units, evidence, i, words).map((feature) => [feature, 1]));
-    conjunctionFeatures(words, features, 1);
-    return [...features.keys()];
+    const features = unitFeatureSet(units, evidence, i, words);
+    conjunctionFeatures(words, features);
+    return [...features];
   });
 }

@@ -4,8 +4,6 @@ import { textFragmentLink, textQuoteSelector } from '../../document/selectors';
 import { normalizeWhitespace } from '../../engine/text/normalize';
 import { summarize } from '../../document/summarize';
 import type { ProvisionMatcher } from './matcher';
-import type { KnownClause } from '../dataset/schema';
-import { locateKnownClauses } from './locate';
 import { negatesAPractice } from '../../engine/learned/features';
 import { lawIdsOf, lawsNamedIn } from '../laws';
 
@@ -97,13 +95,10 @@ function withNamedRegulations(clauses: ExportedClause[], named: ReadonlySet<stri
 
 /** The clauses plus one clause per recorded clause found in the text that no clause already matches exactly. */
 function withLocatedClauses(clauses: ExportedClause[], pageText: string, url: string, matcher: ProvisionMatcher): ExportedClause[] {
-  const matched = new Set(
-    clauses.filter((clause) => clause.provision?.match === 'exact').map((clause) => clause.provision!.knownClauseId),
-  );
+  const matched = new Set<string>();
+  for (const clause of clauses) if (clause.provision?.match === 'exact') matched.add(clause.provision.knownClauseId!);
   const added: ExportedClause[] = [];
-  const unmatched: KnownClause[] = [];
-  for (const entry of matcher.known) if (!matched.has(entry.clause.id)) unmatched.push(entry.clause);
-  for (const found of locateKnownClauses(pageText, unmatched)) {
+  for (const found of matcher.locateKnown(pageText, (known) => !matched.has(known.id))) {
     const provision = matcher.exactMatch(found.known, 'located');
     const type = matcher.type(found.known.provisionType);
     if (provision === null || type === undefined) continue;

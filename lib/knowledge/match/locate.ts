@@ -1,5 +1,5 @@
 import type { KnownClause } from '../dataset/schema';
-import { normalizeWhitespace } from '../../engine/text/normalize';
+import { normalizeWhitespace, toNfc } from '../../engine/text/normalize';
 
 /**
  * Finds recorded clauses verbatim in a page's text (after the same whitespace normalization the hashes use) and
@@ -47,6 +47,8 @@ export function foldWhitespace(text: string): { folded: string; offsets: Uint32A
 interface Needle {
   text: string;
   anchor: string | null;
+  /** its longest run without a space: folding keeps such runs as they are, so the unfolded text must hold it */
+  chunk: string;
 }
 
 const WORD = /[\p{L}\p{N}]+/gu;
@@ -61,32 +63,68 @@ function needleOf(clause: KnownClause): Needle {
       const inside = word.index > 0 && word.index + word[0].length < text.length;
       if (inside && word[0].length > (anchor?.length ?? 0)) anchor = word[0];
     }
-    needle = { text, anchor };
+    const chunk = text.split(' ').reduce((longest, run) => (run.length > longest.length ? run : longest), '');
+    needle = { text, anchor, chunk };
     needles.set(clause, needle);
   }
   return needle;
 }
 
-export function locateKnownClauses(text: string, known: readonly KnownClause[]): LocatedClause[] {
-  // NFC first where it keeps the length, so offsets still index the original; otherwise as it is.
-  const nfc = text.normalize('NFC');
-  const source = nfc.length === text.length ? nfc : text;
-  // Anchors first: most texts hold none of the recorded clauses, and then nothing needs folding (folding keeps words).
-  let words: Set<string> | null = null;
-  const possible = known.filter((clause) => {
-    const needle = needleOf(clause);
-    if (needle.text.length === 0 || needle.text.length > source.length) return false;
-    words ??= new Set(source.match(WORD));
-    return needle.anchor === null || words.has(needle.anchor);
-  });
-  if (possible.length === 0) return [];
-  const { folded, offsets } = foldWhitespace(source);
-  const found: LocatedClause[] = [];
-  for (const clause of possible) {
-    const needle = needleOf(clause);
-    const at = folded.indexOf(needle.text);
-    if (at < 0) continue;
-    found.push({ known: clause, start: offsets[at]!, end: offsets[at + needle.text.length - 1]! + 1 });
+/**
+ * Finds recorded clauses in texts, many texts against one set of recorded clauses (the CLI reads thousands of short
+ * segments): the clauses are indexed by anchor once, so a text is checked only against the clauses whose anchor it
+ * holds, not against every recorded clause.
+ */
+export class KnownClauseLocator {
+  private readonly byAnchor = new Map<string, Array<{ at: number; clause: KnownClause }>>();
+  private readonly unanchored: Array<{ at: number; clause: KnownClause }> = [];
+
+  constructor(known: readonly KnownClause[]) {
+    known.forEach((clause, at) => {
+      const needle = needleOf(clause);
+      if (needle.text.length === 0) return;
+      if (needle.anchor === null) this.unanchored.push({ at, clause });
+      else {
+        const holders = this.byAnchor.get(needle.anchor);
+        if (holders) holders.push({ at, clause });
+        else this.byAnchor.set(needle.anchor, [{ at, clause }]);
+      }
+    });
   }
-  return found;
+
+  /** The recorded clauses (those `wanted`) verbatim in `text`, in the order they were given. */
+  locate(text: string, wanted: (clause: KnownClause) => boolean = () => true): LocatedClause[] {
+    // NFC first where it keeps the length, so offsets still index the original; otherwise as it is.
+    const nfc = toNfc(text);
+    const source = nfc.length === text.length ? nfc : text;
+    // Anchors first: most texts hold none of the recorded clauses, and then nothing needs folding (folding keeps words).
+    const possible = [...this.unanchored];
+    if (this.byAnchor.size > 0) {
+      for (const word of new Set(source.match(WORD))) {
+        const holders = this.byAnchor.get(word);
+        if (holders !== undefined) possible.push(...holders);
+      }
+    }
+    const candidates = possible
+      .filter(({ clause }) => {
+        const needle = needleOf(clause);
+        return needle.text.length <= source.length && source.includes(needle.chunk) && wanted(clause);
+      })
+      .sort((a, b) => a.at - b.at);
+    if (candidates.length === 0) return [];
+    const { folded, offsets } = foldWhitespace(source);
+    const found: LocatedClause[] = [];
+    for (const { clause } of candidates) {
+      const needle = needleOf(clause);
+      const at = folded.indexOf(needle.text);
+      if (at < 0) continue;
+      found.push({ known: clause, start: offsets[at]!, end: offsets[at + needle.text.length - 1]! + 1 });
+    }
+    return found;
+  }
+}
+
+/** The recorded clauses of `known` verbatim in `text` (one text: no index worth keeping). */
+export function locateKnownClauses(text: string, known: readonly KnownClause[]): LocatedClause[] {
+  return new KnownClauseLocator(known).locate(text);
 }

@@ -7,6 +7,7 @@ import { othersFor } from './others';
 import { TypeScorer, type TypeScore } from './type-scorer';
 import { wordsOf } from '../../document/words';
 import { RecentAnswers } from '../../engine/text/recent';
+import { KnownClauseLocator, type LocatedClause } from './locate';
 
 export { wordsOf } from '../../document/words';
 
@@ -210,6 +211,14 @@ export class ProvisionMatcher {
   containedIn(text: string): Indexed[] {
     const normalized = normalizeWhitespace(text);
     return [...this.candidates(wordsOf(normalized))].filter((candidate) => normalized.includes(candidate.text));
+  }
+
+  private locator: KnownClauseLocator | null = null;
+
+  /** The recorded clauses (those `wanted`) verbatim in a page's text, with their offsets in it. */
+  locateKnown(text: string, wanted?: (clause: KnownClause) => boolean): LocatedClause[] {
+    this.locator ??= new KnownClauseLocator(this.dataset.clauses);
+    return this.locator.locate(text, wanted);
   }
 
   /** The recorded clause with the closest wording, with the word diff from it. */

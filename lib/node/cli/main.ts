@@ -11,15 +11,15 @@ import { toolVersion } from './version';
  * the format asked for (lib/export/).
  * `npm run annotate -- --jsonl` reads lines {"id","text"} on stdin and prints lines {"id","clauses"}, in input order.
  * `npm run annotate -- --dir <folder> --out <folder>` writes one export per document under the folder.
- * The corpus modes (--jsonl, --dir) run on worker threads (--workers, default: every core) and can take one shard of
- * a larger job (--shard i/n). stdout holds only results; every message goes to stderr.
+ * The corpus modes (--jsonl, --dir) analyse on this thread and worker threads (--workers, default: one per core) and
+ * can take one shard of a larger job (--shard i/n). stdout holds only results; every message goes to stderr.
  */
 const USAGE = `usage: npm run annotate -- <file.html|file.md|file.txt> [--url URL] [--format json|csv|md|webannotation]
        npm run annotate -- --jsonl [--workers N] [--shard i/n] [--stats] < lines.jsonl > out.jsonl
                                    (each line: {"id": "...", "text": "..."}; --stats: throughput on stderr at the end)
        npm run annotate -- --dir <folder> --out <folder> [--format F] [--workers N] [--shard i/n]
                                    (every .md/.markdown/.html/.htm/.txt under the folder; one export each)
-       --workers N: worker threads (default: every core; 1 runs in the main thread)
+       --workers N: threads that analyse: this one and N-1 worker threads (default: one per core)
        --shard i/n: only the i-th of n parts of the input (lines by number, files by a hash of their path)
        --no-progress: no progress line on stderr (it is shown only when stderr is a terminal)`;
 

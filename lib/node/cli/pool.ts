@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Task, TaskResult } from './tasks';
 
-/** Runs tasks: in worker threads, or in this thread for `--workers 1` (no thread to start, no copying). */
+/** Runs tasks: in this thread alone (`--workers 1`: no thread to start, no copying), or in this thread and worker threads. */
 export interface Executor {
   run(task: Task): Promise<TaskResult>;
   close(): Promise<void>;
@@ -35,9 +35,13 @@ export function startWorker(version: string, moduleUrl: string = import.meta.url
   return new Worker(bootstrap, { eval: true, workerData: { version } });
 }
 
+/** Where tasks run: a worker thread, or this thread (between its reads and writes). */
 interface Slot {
-  worker: Worker;
   inFlight: number;
+  /** tasks it holds at most: a worker keeps one queued so it never idles waiting for this thread */
+  depth: number;
+  send(id: number, task: Task): void;
+  stop(): Promise<void>;
 }
 
 interface Pending {
@@ -47,9 +51,13 @@ interface Pending {
 }
 
 /**
- * A pool of at most `size` worker threads, started lazily (a small input starts only the threads it needs). Each
- * thread holds at most `depth` tasks, so a thread never idles waiting for the main thread, and tasks never pile up in
- * message queues: the rest wait here, where the caller's bounded window limits them.
+ * A pool of `size` analysers: this thread (with `alsoHere`) and worker threads, started lazily (a small input starts
+ * only the threads it needs). Each holds at most its depth in tasks, so tasks never pile up in message queues: the
+ * rest wait here, where the caller's bounded window limits them.
+ *
+ * With `alsoHere`, this thread is one of them. It would otherwise sit idle while the workers analyse; as an analyser
+ * it costs no thread start-up, no second copy of the model and dataset, no copying of tasks and results, and its own
+ * reading and writing run between its tasks.
  */
 export class WorkerPool implements Executor {
   private readonly slots: Slot[] = [];
@@ -58,7 +66,14 @@ export class WorkerPool implements Executor {
   private nextId = 0;
   private failure: Error | null = null;
 
-  constructor(private readonly size: number, private readonly version: string, private readonly depth = 2) {}
+  constructor(
+    private readonly size: number,
+    private readonly version: string,
+    private readonly depth = 2,
+    alsoHere: ((task: Task) => Promise<TaskResult>) | null = null,
+  ) {
+    if (alsoHere !== null) this.slots.push(this.hereSlot(alsoHere));
+  }
 
   run(task: Task): Promise<TaskResult> {
     if (this.failure !== null) return Promise.reject(this.failure);
@@ -69,7 +84,7 @@ export class WorkerPool implements Executor {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+    await Promise.all(this.slots.map((slot) => slot.stop()));
     this.slots.length = 0;
   }
 
@@ -77,45 +92,78 @@ export class WorkerPool implements Executor {
     while (this.waiting.length > 0) {
       let slot = this.slots.reduce<Slot | null>((best, s) => (best === null || s.inFlight < best.inFlight ? s : best), null);
       if ((slot === null || slot.inFlight > 0) && this.slots.length < this.size) slot = this.spawn();
-      if (slot === null || slot.inFlight >= this.depth) return;
+      if (slot === null || slot.inFlight >= slot.depth) {
+        // The least busy slot is full; another may still have room below its own depth.
+        slot = this.slots.find((s) => s.inFlight < s.depth) ?? null;
+        if (slot === null) return;
+      }
       const pending = this.waiting.shift()!;
       const id = this.nextId++;
       slot.inFlight++;
       this.inFlight.set(id, { ...pending, slot });
-      slot.worker.postMessage({ id, task: pending.task });
+      slot.send(id, pending.task);
     }
+  }
+
+  private finish(slot: Slot, id: number, result: TaskResult): void {
+    const pending = this.inFlight.get(id);
+    if (pending === undefined) return;
+    this.inFlight.delete(id);
+    slot.inFlight--;
+    pending.resolve(result);
+    this.dispatch();
+  }
+
+  private fail(slot: Slot, error: Error): void {
+    this.failure ??= error;
+    for (const [id, pending] of this.inFlight) {
+      if (pending.slot !== slot) continue;
+      this.inFlight.delete(id);
+      pending.reject(error);
+    }
+    for (const pending of this.waiting.splice(0)) pending.reject(error);
+  }
+
+  /** This thread as an analyser: one task at a time, each started from the event loop so reads and writes go first. */
+  private hereSlot(runHere: (task: Task) => Promise<TaskResult>): Slot {
+    const slot: Slot = {
+      inFlight: 0,
+      depth: 1,
+      send: (id, task) => {
+        setImmediate(() => {
+          runHere(task).then((result) => this.finish(slot, id, result), (error: unknown) => {
+            this.fail(slot, error instanceof Error ? error : new Error(String(error)));
+          });
+        });
+      },
+      stop: async () => {},
+    };
+    return slot;
   }
 
   private spawn(): Slot {
     const worker = startWorker(this.version);
-    const slot: Slot = { worker, inFlight: 0 };
-    worker.on('message', (message: { id?: number; result?: TaskResult }) => {
-      if (message.id === undefined) return;
-      const pending = this.inFlight.get(message.id);
-      if (pending === undefined) return;
-      this.inFlight.delete(message.id);
-      slot.inFlight--;
-      pending.resolve(message.result!);
-      this.dispatch();
-    });
-    const fail = (error: Error): void => {
-      this.failure ??= error;
-      for (const [id, pending] of this.inFlight) {
-        if (pending.slot !== slot) continue;
-        this.inFlight.delete(id);
-        pending.reject(error);
-      }
-      for (const pending of this.waiting.splice(0)) pending.reject(error);
+    const slot: Slot = {
+      inFlight: 0,
+      depth: this.depth,
+      send: (id, task) => worker.postMessage({ id, task }),
+      stop: async () => void (await worker.terminate()),
     };
-    worker.on('error', fail);
+    worker.on('message', (message: { id?: number; result?: TaskResult }) => {
+      if (message.id !== undefined) this.finish(slot, message.id, message.result!);
+    });
+    worker.on('error', (error) => this.fail(slot, error));
     worker.on('exit', (code) => {
-      if (code !== 0) fail(new Error(`a worker thread stopped (exit code ${code})`));
+      if (code !== 0) this.fail(slot, new Error(`a worker thread stopped (exit code ${code})`));
     });
     this.slots.push(slot);
     return slot;
   }
 }
 
+/** `--workers N`: N analysers, this thread and N − 1 worker threads (`--workers 1`: this thread alone). */
 export async function executorFor(workers: number, version: string): Promise<Executor> {
-  return workers <= 1 ? inlineExecutor(version) : new WorkerPool(workers, version);
+  if (workers <= 1) return inlineExecutor(version);
+  const here = await inlineExecutor(version);
+  return new WorkerPool(workers, version, 2, (task) => here.run(task));
 }
