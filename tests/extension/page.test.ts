@@ -422,6 +422,59 @@ describe('Highlighter.paintInSlices', () => {
     });
   });
 
+  it('registers the highlights in few steps, not once per slice: after the first slice, then at the end', async () => {
+    // Each change to a registered highlight makes the browser repaint them all (a walk of the whole page in Chromium).
+    const extraction = page(60);
+    const spans = extraction.blocks.map((block) => ({ start: block.start, end: block.end }));
+    await withHighlightApi(async (registry) => {
+      const sets: Array<[string, number]> = [];
+      const set = registry.set.bind(registry);
+      registry.set = (name, highlight) => {
+        sets.push([name, highlight.ranges.length]);
+        return set(name, highlight);
+      };
+      const highlighter = new Highlighter(win(), extraction.runs);
+      let clock = 0;
+      let pauses = 0;
+      const progress: number[] = [];
+      await highlighter.paintInSlices({ 'opt-out': spans.slice(0, 30), exception: spans.slice(30) }, 0, async () => void pauses++, (count) => progress.push(count), 4, () => clock++);
+      expect(pauses).toBeGreaterThan(5);
+      // two registrations per kind: what the first slice gathered (what is in view), then everything
+      expect(sets.filter(([name]) => name === 'clausemark-opt-out').length).toBe(2);
+      expect(sets.filter(([name]) => name === 'clausemark-exception').length).toBe(2);
+      expect(sets.at(-2)).toEqual(['clausemark-opt-out', 30]);
+      expect(sets.at(-1)).toEqual(['clausemark-exception', 30]);
+      expect(progress).toHaveLength(2);
+      expect(progress[0]).toBeGreaterThan(0);
+      expect(progress[1]).toBe(60);
+    });
+  });
+
+  it('on a long paint registers at most once a second, and keeps a high-contrast name the highlights were moved to', async () => {
+    const extraction = page(200);
+    const spans = extraction.blocks.map((block) => ({ start: block.start, end: block.end }));
+    await withHighlightApi(async (registry) => {
+      const highlighter = new Highlighter(win(), extraction.runs);
+      let clock = 0;
+      let registrations = 0;
+      const painted = await highlighter.paintInSlices({ 'opt-out': spans }, 0, async () => {}, () => {
+        registrations++;
+        // the painter moves the highlights to their high-contrast name after the first registration
+        if (registrations === 1) {
+          registry.set('clausemark-opt-out-hc', registry.get('clausemark-opt-out')!);
+          registry.delete('clausemark-opt-out');
+        }
+      }, 4, () => (clock += 25));
+      expect(painted).toBe(200);
+      // 200 spans at 25 ms per clock reading: several seconds of painting, a registration a second at most
+      expect(clock).toBeGreaterThan(5_000);
+      expect(registrations).toBeLessThanOrEqual(Math.ceil(clock / 1_000) + 1);
+      expect(registrations).toBeGreaterThan(2);
+      expect(registry.has('clausemark-opt-out')).toBe(false);
+      expect(registry.get('clausemark-opt-out-hc')!.ranges).toHaveLength(200);
+    });
+  });
+
   it('stops a paint in slices when the highlights are cleared meanwhile', async () => {
     const extraction = page(40);
     const spans = extraction.blocks.map((block) => ({ start: block.start, end: block.end }));

@@ -19,8 +19,22 @@ export interface Span {
 }
 
 interface HighlightRegistry {
+  get(name: string): unknown;
   set(name: string, highlight: unknown): void;
   delete(name: string): boolean;
+}
+
+/** While a paint in slices goes on, the page's highlights are replaced at most this often (see paintInSlices). */
+const REGISTER_EVERY_MS = 1_000;
+
+/**
+ * Registers `next` where `previous` is registered: under `name`, or under the high-contrast name the painter may have
+ * moved it to (`<name>-hc`); under `name` when it is neither (the first registration). Returns `next`.
+ */
+function replaceRegistered(highlights: HighlightRegistry, name: string, previous: unknown, next: unknown): unknown {
+  const contrast = `${name}-hc`;
+  highlights.set(previous !== undefined && highlights.get(contrast) === previous ? contrast : name, next);
+  return next;
 }
 
 type PageWindow = Window & typeof globalThis & { Highlight?: new (...ranges: Range[]) => unknown };
@@ -135,9 +149,13 @@ export class Highlighter {
   /**
    * Paints in slices of at most `budgetMs`, awaiting `pause` between them, spans from `from` on first (what is in
    * view), then those before it, nearest first: 20,000 highlights never hold the main thread in one task, and the
-   * ones a person sees come first. Each kind's Highlight is registered empty at once and filled slice by slice.
-   * `onSlice` is told after each slice how many spans are painted so far. Without the Highlight API, the <mark>
-   * fallback paints in one go.
+   * ones a person sees come first. `onSlice` is told how many spans are on the page each time more are registered.
+   * Without the Highlight API, the <mark> fallback paints in one go.
+   *
+   * Ranges are gathered into highlights that are not registered yet, and registered in few steps: after the first
+   * slice (what is in view), then at most every REGISTER_EVERY_MS, then at the end. A change to a registered highlight
+   * makes the browser repaint them all (Chromium walks the whole page before painting: 200 ms and more on a 5 MB
+   * page), so adding to registered highlights slice after slice cost one such walk per frame.
    */
   async paintInSlices(
     spansByKind: Partial<Record<HighlightKind, Span[]>>,
@@ -155,17 +173,29 @@ export class Highlighter {
     }
     const began = now();
     const generation = ++this.generation;
-    const targets = new Map<HighlightKind, { add(range: Range): void }>();
+    const gathered = new Map<HighlightKind, Range[]>();
+    const registered = new Map<HighlightKind, unknown>();
     const items: Array<{ kind: HighlightKind; span: Span }> = [];
     for (const [kind, spans] of Object.entries(spansByKind) as Array<[HighlightKind, Span[]]>) {
-      const highlight = new this.win.Highlight!() as { add(range: Range): void };
-      highlights.set(HIGHLIGHT_NAMES[kind], highlight);
-      targets.set(kind, highlight);
+      gathered.set(kind, []);
       for (const span of spans) items.push({ kind, span });
     }
+    let painted = 0;
+    let shown = -1;
+    let lastRegistered = began;
+    const register = (): void => {
+      if (painted === shown) return;
+      for (const [kind, ranges] of gathered) {
+        const highlight = new this.win.Highlight!() as { add(range: Range): void };
+        for (const range of ranges) highlight.add(range);
+        registered.set(kind, replaceRegistered(highlights, HIGHLIGHT_NAMES[kind], registered.get(kind), highlight));
+      }
+      shown = painted;
+      lastRegistered = now();
+      onSlice(painted);
+    };
     const ahead = items.filter((item) => item.span.end > from).sort((a, b) => a.span.start - b.span.start);
     const behind = items.filter((item) => item.span.end <= from).sort((a, b) => b.span.start - a.span.start);
-    let painted = 0;
     let sliceStart = now();
     // Sorting 25,000 spans is a slice of its own.
     if (sliceStart - began >= budgetMs) {
@@ -174,16 +204,16 @@ export class Highlighter {
       sliceStart = now();
     }
     for (const { kind, span } of ahead.concat(behind)) {
-      for (const range of this.rangesFor(span)) targets.get(kind)!.add(range);
+      gathered.get(kind)!.push(...this.rangesFor(span));
       painted++;
       if (now() - sliceStart >= budgetMs) {
-        onSlice(painted);
+        if (shown < 0 || now() - lastRegistered >= REGISTER_EVERY_MS) register();
         await pause();
         if (generation !== this.generation) return painted;
         sliceStart = now();
       }
     }
-    onSlice(painted);
+    register();
     return painted;
   }
 
