@@ -3,6 +3,7 @@ import type { Page } from 'puppeteer-core';
 import { findFirefox, FIREFOX_INSTALL_HINT, launchFirefox, type FirefoxSession } from '../support/firefox';
 import {
   describeResult,
+  expectHighlightWindowFollowsScroll,
   expectHostilePageHeld,
   HOSTILE_KINDS,
   hostileMeasuresInPage,
@@ -42,7 +43,8 @@ afterAll(async () => {
 
 const ticksOf = (page: Page): Promise<number> => page.evaluate(() => (window as unknown as { __ticks: number }).__ticks);
 
-async function runInFirefox(hostile: HostilePage): Promise<HostileResult> {
+/** `whilePainted`: more checks in the page once it is painted, before it closes. */
+async function runInFirefox(hostile: HostilePage, whilePainted?: (page: Page) => Promise<void>): Promise<HostileResult> {
   const began = Date.now();
   const errorsBefore = session.consoleErrors().length;
   const page = await session.openPage(session.server.urlOf(hostile.name));
@@ -70,6 +72,7 @@ async function runInFirefox(hostile: HostilePage): Promise<HostileResult> {
     const measured = await page.evaluate(hostileMeasuresInPage);
     await new Promise((done) => setTimeout(done, 300)); // as the Chromium runs wait (tests/support/hostile-pages.ts)
     const ticksLater = await ticksOf(page);
+    await whilePainted?.(page);
     return hostileResult(hostile, {
       ok: reply?.ok === true,
       measured,
@@ -96,6 +99,14 @@ describe('Firefox: hostile pages, one of each kind', () => {
     },
     ANSWER_WITHIN_MS + 60_000,
   );
+});
+
+describe('Firefox: a page of very many highlights', () => {
+  it('registers only those around the view, and the view keeps its highlights as the person scrolls', async () => {
+    const huge = pages.find((page) => page.kind === 'huge-text')!;
+    const result = await runInFirefox(huge, (page) => expectHighlightWindowFollowsScroll((expression) => page.evaluate(expression)));
+    expectHostilePageHeld(result, true);
+  }, ANSWER_WITHIN_MS + 60_000);
 });
 
 describe('Firefox: quiet and local', () => {

@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { findBrowser, INSTALL_HINT } from '../support/browser';
-import { describeResult, expectHostilePageHeld, HOSTILE_KINDS, hostilePage, openHostileSession, summarize, type HostileResult, type HostileSession } from '../support/hostile-pages';
+import {
+  describeResult,
+  expectHighlightWindowFollowsScroll,
+  expectHostilePageHeld,
+  HOSTILE_KINDS,
+  hostilePage,
+  openHostileSession,
+  summarize,
+  type HostileResult,
+  type HostileSession,
+} from '../support/hostile-pages';
 
 /**
  * One hostile page of each kind, at the kind's extreme (10,000 levels deep, 5 MB of text, 20,000 text nodes,
@@ -31,4 +41,12 @@ describe('hostile pages, one of each kind', () => {
       expectHostilePageHeld(result, true);
     },
   );
+});
+
+describe('a page of very many highlights', () => {
+  it('registers only those around the view, and the view keeps its highlights as the person scrolls', async () => {
+    const huge = pages.find((page) => page.kind === 'huge-text')!;
+    expectHostilePageHeld(await session.run(huge), true);
+    await expectHighlightWindowFollowsScroll((expression) => session.evaluate(expression));
+  }, 120_000);
 });

@@ -475,6 +475,63 @@ describe('Highlighter.paintInSlices', () => {
     });
   });
 
+  it('on a page of very many highlights registers only a window around the view, which follows the scroll', async () => {
+    const limits = { registerAllUpTo: 30, windowSpans: 10 };
+    const extraction = page(60);
+    const spans = extraction.blocks.map((block) => ({ start: block.start, end: block.end }));
+    await withHighlightApi(async (registry) => {
+      const highlighter = new Highlighter(win(), extraction.runs, limits);
+      let clock = 0;
+      const inView = 40;
+      const painted = await highlighter.paintInSlices({ 'opt-out': spans }, spans[inView]!.start, async () => {}, () => {}, 4, () => clock++);
+      expect(painted).toBe(2 * limits.windowSpans);
+      const registered = () => registry.get('clausemark-opt-out')!.ranges.map((range) => Number(/Clause (\d+)/.exec(range.toString())![1]));
+      expect(registered()).toHaveLength(2 * limits.windowSpans);
+      expect(Math.min(...registered())).toBe(inView - limits.windowSpans);
+      expect(Math.max(...registered())).toBe(inView + limits.windowSpans - 1);
+      // Scrolled back to the top (this DOM has no layout: every box is at 0, so the first text is the one in view).
+      window.dispatchEvent(new Event('scroll'));
+      await new Promise((resolve) => window.requestAnimationFrame(() => resolve(undefined)));
+      expect(Math.min(...registered())).toBe(0);
+      expect(registered()).toHaveLength(limits.windowSpans);
+      // Cleared: the window stops following.
+      highlighter.clear();
+      window.dispatchEvent(new Event('scroll'));
+      await new Promise((resolve) => window.requestAnimationFrame(() => resolve(undefined)));
+      expect(registry.has('clausemark-opt-out')).toBe(false);
+    });
+  });
+
+  it('registers every highlight of a page that has not very many', async () => {
+    const extraction = page(30);
+    const spans = extraction.blocks.map((block) => ({ start: block.start, end: block.end }));
+    await withHighlightApi(async (registry) => {
+      const highlighter = new Highlighter(win(), extraction.runs, { registerAllUpTo: 30, windowSpans: 10 });
+      let clock = 0;
+      expect(await highlighter.paintInSlices({ 'opt-out': spans }, spans[15]!.start, async () => {}, () => {}, 4, () => clock++)).toBe(30);
+      expect(registry.get('clausemark-opt-out')!.ranges).toHaveLength(30);
+    });
+  });
+
+  it('a paint over highlights still showing (the first look) keeps them until its own are ready, then swaps once', async () => {
+    const extraction = page(60);
+    const spans = extraction.blocks.map((block) => ({ start: block.start, end: block.end }));
+    await withHighlightApi(async (registry) => {
+      const highlighter = new Highlighter(win(), extraction.runs);
+      let clock = 0;
+      await highlighter.paintInSlices({ 'opt-out': spans.slice(0, 5) }, 0, async () => {}, () => {}, 4, () => clock++);
+      const firstLook = registry.get('clausemark-opt-out')!;
+      expect(firstLook.ranges).toHaveLength(5);
+      const seenBetweenSlices: number[] = [];
+      let registrations = 0;
+      await highlighter.paintInSlices({ 'opt-out': spans }, 0, async () => void seenBetweenSlices.push(registry.get('clausemark-opt-out')!.ranges.length), () => registrations++, 4, () => clock++);
+      expect(seenBetweenSlices.length).toBeGreaterThan(5);
+      expect(new Set(seenBetweenSlices)).toEqual(new Set([5])); // the first look's, never a half-registered whole
+      expect(registrations).toBe(1);
+      expect(registry.get('clausemark-opt-out')!.ranges).toHaveLength(60);
+    });
+  });
+
   it('stops a paint in slices when the highlights are cleared meanwhile', async () => {
     const extraction = page(40);
     const spans = extraction.blocks.map((block) => ({ start: block.start, end: block.end }));

@@ -334,14 +334,17 @@ export function hostileMeasuresInPage(): {
   const tasks = recorder.__longTasks ?? [];
   const overlapping = tasks.filter(([taskStart, duration]) => taskStart < end && taskStart + duration > start);
   const registry = (CSS as unknown as { highlights?: Map<string, Set<Range>> }).highlights;
+  // The painter's count (on a page of very many, only those around the view are registered at once).
+  const countMark = performance.getEntriesByType('mark').filter((entry) => entry.name.startsWith('clausemark:highlights:')).at(-1);
+  const counted = countMark ? /^clausemark:highlights:(\d+):(\d+)$/.exec(countMark.name) : null;
   return {
     extractMs: performance.getEntriesByName('clausemark:extract').at(-1)?.duration ?? null,
     analyzeMs: performance.getEntriesByName('clausemark:analyze').at(-1)?.duration ?? null,
     totalMs: total?.duration ?? null,
     longestTaskMs: overlapping.reduce((max, [, duration]) => Math.max(max, duration), 0),
     longestSliceMs: performance.getEntriesByName('clausemark:longest-slice').at(-1)?.duration ?? null,
-    optOuts: registry?.get('clausemark-opt-out')?.size ?? 0,
-    exceptions: registry?.get('clausemark-exception')?.size ?? 0,
+    optOuts: counted ? Number(counted[1]) : registry?.get('clausemark-opt-out')?.size ?? 0,
+    exceptions: counted ? Number(counted[2]) : registry?.get('clausemark-exception')?.size ?? 0,
     ticks: (window as unknown as { __ticks: number }).__ticks,
   };
 }
@@ -460,6 +463,8 @@ export function describeResult(result: HostileResult): string {
  */
 export interface HostileSession {
   run(page: HostilePage): Promise<HostileResult>;
+  /** evaluates an expression in the tab of the last run (its page still open) */
+  evaluate<T>(expression: string): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -491,6 +496,7 @@ export async function openHostileSession(pages: HostilePage[], extensionDir?: st
       if (result.errors.includes('page crashed')) await freshTab();
       return result;
     },
+    evaluate: <T>(expression: string) => tab!.evaluate(expression) as Promise<T>,
     async close() {
       await browser.close();
       await server.close();
@@ -511,4 +517,37 @@ export function summarize(results: HostileResult[]): string {
       `${max((r) => r.totalMs).toFixed(0)} | ${worst.longestTaskMs.toFixed(0)} | ${params} |`);
   }
   return lines.join('\n');
+}
+
+/** In the page: how many ranges are registered, how many highlights the painter has, and whether one is in view. */
+const REGISTERED_IN_VIEW = `(() => {
+  const ranges = ['clausemark-opt-out', 'clausemark-exception'].flatMap((name) => [...(CSS.highlights.get(name) ?? [])]);
+  const mark = performance.getEntriesByType('mark').filter((entry) => entry.name.startsWith('clausemark:highlights:')).at(-1);
+  const [optOuts, exceptions] = mark.name.split(':').slice(2).map(Number);
+  const inView = ranges.some((range) => {
+    const box = range.getBoundingClientRect();
+    return box.height > 0 && box.bottom > 0 && box.top < innerHeight;
+  });
+  return { registered: ranges.length, highlights: optOuts + exceptions, inView };
+})()`;
+
+/**
+ * On the 5 MB page (painted, still open): only the highlights around the view are registered (each registered range
+ * costs the browser's repaint), and wherever the person scrolls, the text in view has its highlights.
+ */
+export async function expectHighlightWindowFollowsScroll(evaluate: (expression: string) => Promise<unknown>): Promise<void> {
+  type InView = { registered: number; highlights: number; inView: boolean };
+  const top = await evaluate(REGISTERED_IN_VIEW) as InView;
+  expect(top.highlights).toBeGreaterThan(10_000);
+  // a window of spans (a span can take more than one range), far fewer than all
+  expect(top.registered).toBeLessThan(top.highlights / 4);
+  expect(top.inView).toBe(true);
+  for (const share of [0.5, 0.97]) {
+    await evaluate(`scrollTo(0, document.documentElement.scrollHeight * ${share})`);
+    // the window follows on the next frame after the scroll
+    await evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50))))');
+    const there = await evaluate(REGISTERED_IN_VIEW) as InView;
+    expect(there.inView, `highlights in view at ${share * 100}% of the page`).toBe(true);
+    expect(there.registered).toBeLessThan(top.highlights / 4);
+  }
 }

@@ -78,7 +78,7 @@ export class PageController {
     this.pointer = new PointerCards(win, ctx, this.painter);
     ctx.onInvalidated(() => {
       this.stop();
-      this.painter.clear(this.settings);
+      this.painter.clear();
       this.pointer.remove();
     });
     // When the content script began, on the page timeline: the benchmark tells its start-up from the page's load.
@@ -137,7 +137,7 @@ export class PageController {
     const already = this.last?.status === 'not-a-policy' && this.last.url === url;
     if (this.painter.document !== null) {
       // The page was a policy and no longer is (a single-page app moved on): its highlights go.
-      this.painter.clear(this.settings);
+      this.painter.clear();
     }
     this.last = { force: false, status: 'not-a-policy', url, text: null, named };
     if (!already && this.win === this.win.top) await this.send({ type: 'not-a-policy', url });
@@ -235,7 +235,7 @@ export class PageController {
       const painted = this.painter.document;
       const dropFirstLook = async (): Promise<void> => {
         if (firstLook === null || (await firstLook.done) === null || !this.previewShown) return;
-        this.painter.clear(this.settings);
+        this.painter.clear();
         this.previewShown = false;
       };
       if (this.last?.status === 'unsupported-language' && this.last.url === url && sameText(this.last.text, extraction.text)) {
@@ -279,7 +279,7 @@ export class PageController {
       // The first look is painted before the whole analysis replaces it.
       const early = firstLook === null ? null : await meter.pause(() => firstLook!.done, 'first-look');
       if (reply?.ok === true && 'unsupportedLanguage' in reply) {
-        if (painted !== null || this.previewShown) this.painter.clear(this.settings);
+        if (painted !== null || this.previewShown) this.painter.clear();
         this.previewShown = false;
         this.last = { force, status: 'unsupported-language', url, text: extraction.text };
         return { status: 'unsupported-language' };
@@ -307,7 +307,7 @@ export class PageController {
       await firstLook?.done;
       // A first look stays only if the whole analysis confirms it.
       if (this.previewShown) {
-        this.painter.clear(this.settings);
+        this.painter.clear();
         this.previewShown = false;
       }
       await this.send({ type: 'analysis-failed', reason: reason.slice(0, 2000) }).catch(() => undefined);

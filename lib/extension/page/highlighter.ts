@@ -26,6 +26,28 @@ interface HighlightRegistry {
 
 /** While a paint in slices goes on, the page's highlights are replaced at most this often (see paintInSlices). */
 const REGISTER_EVERY_MS = 1_000;
+/** Past this many spans, only those around the view are registered (see paintInSlices)… */
+const REGISTER_ALL_UP_TO = 3_000;
+/** …this many on each side of the first span in view. */
+const WINDOW_SPANS = 1_000;
+
+interface PaintItem {
+  kind: HighlightKind;
+  span: Span;
+}
+
+/** The index of the first item (sorted by start) ending after `offset`; the last one when none does. */
+function firstEndingAfter(items: PaintItem[], offset: number): number {
+  // A binary search: spans barely overlap, so their ends rise with their starts (near enough to centre a window).
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (items[mid]!.span.end <= offset) low = mid + 1;
+    else high = mid;
+  }
+  return Math.min(low, Math.max(0, items.length - 1));
+}
 
 /**
  * Registers `next` where `previous` is registered: under `name`, or under the high-contrast name the painter may have
@@ -48,8 +70,9 @@ function registry(win: PageWindow): HighlightRegistry | null {
  * The document-text offset of the first text in view: 0 at the top of the page, else a binary search over the runs'
  * boxes (a few layout queries, not one per node).
  */
-export function firstOffsetInView(win: Window, runs: TextRun[]): number {
-  if (win.scrollY <= 0 || runs.length === 0) return 0;
+export function firstOffsetInView(win: Window, runs: TextRun[], pageScrollsOnly = true): number {
+  // At the top of a page that scrolls as a whole, nothing need be measured; text in a scroller of its own must be.
+  if ((pageScrollsOnly && win.scrollY <= 0) || runs.length === 0) return 0;
   const range = win.document.createRange();
   let low = 0;
   let high = runs.length - 1;
@@ -68,7 +91,12 @@ export class Highlighter {
   private marks: HTMLElement[] = [];
   readonly usesHighlightApi: boolean;
 
-  constructor(private readonly win: PageWindow, private runs: TextRun[]) {
+  /** `limits`: when only a window of highlights is registered, and how wide (the defaults; tests use small ones) */
+  constructor(
+    private readonly win: PageWindow,
+    private runs: TextRun[],
+    private readonly limits = { registerAllUpTo: REGISTER_ALL_UP_TO, windowSpans: WINDOW_SPANS },
+  ) {
     this.usesHighlightApi = registry(win) !== null;
   }
 
@@ -153,9 +181,12 @@ export class Highlighter {
    * Without the Highlight API, the <mark> fallback paints in one go.
    *
    * Ranges are gathered into highlights that are not registered yet, and registered in few steps: after the first
-   * slice (what is in view), then at most every REGISTER_EVERY_MS, then at the end. A change to a registered highlight
-   * makes the browser repaint them all (Chromium walks the whole page before painting: 200 ms and more on a 5 MB
-   * page), so adding to registered highlights slice after slice cost one such walk per frame.
+   * slice (what is in view; not when an earlier paint's highlights are still showing), then at most every
+   * REGISTER_EVERY_MS, then at the end. A change to a registered highlight
+   * makes the browser repaint them all (Chromium walks the whole page before painting), so adding to registered
+   * highlights slice after slice cost one such walk per frame. And as that walk grows with the ranges registered
+   * (200 ms for 25,000 on a 5 MB page), past REGISTER_ALL_UP_TO spans only those around the view are registered, and
+   * the window follows the scroll.
    */
   async paintInSlices(
     spansByKind: Partial<Record<HighlightKind, Span[]>>,
@@ -173,29 +204,34 @@ export class Highlighter {
     }
     const began = now();
     const generation = ++this.generation;
-    const gathered = new Map<HighlightKind, Range[]>();
-    const registered = new Map<HighlightKind, unknown>();
-    const items: Array<{ kind: HighlightKind; span: Span }> = [];
+    this.stopFollowing();
+    // What a paint before (the first look) registered stays until this one registers: then the view already shows
+    // highlights, and registering what the first slice gathered would only cost the browser one more walk.
+    const showing = this.registered.size > 0;
+    const kinds = Object.keys(spansByKind) as HighlightKind[];
+    const items: PaintItem[] = [];
     for (const [kind, spans] of Object.entries(spansByKind) as Array<[HighlightKind, Span[]]>) {
-      gathered.set(kind, []);
       for (const span of spans) items.push({ kind, span });
     }
+    // Sorted by place on the page; the first in view and, on a page of very many, the window around it.
+    items.sort((a, b) => a.span.start - b.span.start);
+    const center = firstEndingAfter(items, from);
+    const { windowSpans } = this.limits;
+    const windowed = items.length > this.limits.registerAllUpTo;
+    const low = windowed ? Math.max(0, center - windowSpans) : 0;
+    const high = windowed ? Math.min(items.length, center + windowSpans) : items.length;
+    const order = items.slice(center, high).concat(items.slice(low, center).reverse());
+    const gathered = new Map<HighlightKind, Range[]>(kinds.map((kind) => [kind, []]));
     let painted = 0;
     let shown = -1;
     let lastRegistered = began;
     const register = (): void => {
       if (painted === shown) return;
-      for (const [kind, ranges] of gathered) {
-        const highlight = new this.win.Highlight!() as { add(range: Range): void };
-        for (const range of ranges) highlight.add(range);
-        registered.set(kind, replaceRegistered(highlights, HIGHLIGHT_NAMES[kind], registered.get(kind), highlight));
-      }
+      this.register(gathered);
       shown = painted;
       lastRegistered = now();
       onSlice(painted);
     };
-    const ahead = items.filter((item) => item.span.end > from).sort((a, b) => a.span.start - b.span.start);
-    const behind = items.filter((item) => item.span.end <= from).sort((a, b) => b.span.start - a.span.start);
     let sliceStart = now();
     // Sorting 25,000 spans is a slice of its own.
     if (sliceStart - began >= budgetMs) {
@@ -203,26 +239,79 @@ export class Highlighter {
       if (generation !== this.generation) return painted;
       sliceStart = now();
     }
-    for (const { kind, span } of ahead.concat(behind)) {
+    for (const { kind, span } of order) {
       gathered.get(kind)!.push(...this.rangesFor(span));
       painted++;
       if (now() - sliceStart >= budgetMs) {
-        if (shown < 0 || now() - lastRegistered >= REGISTER_EVERY_MS) register();
+        if ((shown < 0 && !showing) || now() - lastRegistered >= REGISTER_EVERY_MS) register();
         await pause();
         if (generation !== this.generation) return painted;
         sliceStart = now();
       }
     }
     register();
+    if (windowed) this.follow(items, kinds, center);
     return painted;
   }
 
+  /** The highlights registered by the last paint in slices, per kind (to replace them where they are registered). */
+  private registered = new Map<HighlightKind, unknown>();
+
+  /** Registers the ranges of each kind as one highlight, in place of the one registered before. */
+  private register(rangesByKind: Map<HighlightKind, Range[]>): void {
+    const highlights = registry(this.win)!;
+    for (const [kind, ranges] of rangesByKind) {
+      const highlight = new this.win.Highlight!() as { add(range: Range): void };
+      for (const range of ranges) highlight.add(range);
+      this.registered.set(kind, replaceRegistered(highlights, HIGHLIGHT_NAMES[kind], this.registered.get(kind), highlight));
+    }
+  }
+
+  private stopFollowing: () => void = () => {};
+
+  /**
+   * On a page of very many highlights: when the view has moved half a window away from the window's centre, the
+   * window moves with it (checked once a frame while scrolling; any scroller, not only the page's).
+   */
+  private follow(items: PaintItem[], kinds: HighlightKind[], center: number): void {
+    const { windowSpans } = this.limits;
+    let current = center;
+    let frame: number | null = null;
+    const move = (): void => {
+      frame = null;
+      const next = firstEndingAfter(items, firstOffsetInView(this.win, this.runs, false));
+      if (Math.abs(next - current) < windowSpans / 2) return;
+      current = next;
+      const gathered = new Map<HighlightKind, Range[]>(kinds.map((kind) => [kind, []]));
+      for (const { kind, span } of items.slice(Math.max(0, next - windowSpans), next + windowSpans)) {
+        gathered.get(kind)!.push(...this.rangesFor(span));
+      }
+      this.register(gathered);
+    };
+    const onScroll = (): void => {
+      frame ??= this.win.requestAnimationFrame(move);
+    };
+    this.win.addEventListener('scroll', onScroll, { capture: true, passive: true });
+    this.stopFollowing = () => {
+      this.win.removeEventListener('scroll', onScroll, { capture: true });
+      if (frame !== null) this.win.cancelAnimationFrame(frame);
+      this.stopFollowing = () => {};
+    };
+  }
+
   clear(kind?: HighlightKind): void {
-    if (kind === undefined) this.generation++;
+    if (kind === undefined) {
+      this.generation++;
+      this.stopFollowing();
+      this.registered.clear();
+    }
     const highlights = registry(this.win);
     const kinds = kind ? [kind] : (Object.keys(HIGHLIGHT_NAMES) as HighlightKind[]);
     if (highlights !== null) {
-      for (const name of kinds) highlights.delete(HIGHLIGHT_NAMES[name]);
+      for (const name of kinds) {
+        highlights.delete(HIGHLIGHT_NAMES[name]);
+        highlights.delete(`${HIGHLIGHT_NAMES[name]}-hc`); // where the painter's high-contrast style moved it
+      }
       return;
     }
     for (const mark of this.marks.filter((element) => kinds.includes(element.dataset.clausemark as HighlightKind))) {
