@@ -17,7 +17,11 @@ export default defineContentScript({
   main(ctx) {
     const client = createMessageClient({ sendMessage: (message) => browser.runtime.sendMessage(message) });
     // WXT's ctx: when the extension is updated, this copy's listeners, observer and highlights go.
-    const controller = new PageController(window, client, browser.runtime.getManifest().version, ctx);
+    // Firefox pays for a registered highlight at once, in proportion to its ranges; Chromium for every change to one,
+    // with a walk of the whole page: each is given the registration that keeps its slices short (highlighter.ts).
+    const controller = new PageController(window, client, browser.runtime.getManifest().version, ctx, {
+      registration: import.meta.env.FIREFOX ? 'live' : 'swap',
+    });
     const exposeResult = (result: RunResult): void => {
       // For the end-to-end suite and the benchmark: timings as a data attribute-free global on the isolated world.
       (globalThis as { __clausemarkLastRun?: RunResult }).__clausemarkLastRun = result;

@@ -532,6 +532,29 @@ describe('Highlighter.paintInSlices', () => {
     });
   });
 
+  it('`live` registration (Firefox): one highlight registered at once, filled slice by slice, window kept', async () => {
+    const extraction = page(60);
+    const spans = extraction.blocks.map((block) => ({ start: block.start, end: block.end }));
+    await withHighlightApi(async (registry) => {
+      const highlighter = new Highlighter(win(), extraction.runs, { registration: 'live', registerAllUpTo: 30, windowSpans: 20 });
+      let clock = 0;
+      const seen: Array<[unknown, number]> = [];
+      const progress: number[] = [];
+      const painted = await highlighter.paintInSlices({ 'opt-out': spans }, 0, async () => {
+        const highlight = registry.get('clausemark-opt-out')!;
+        seen.push([highlight, highlight.ranges.length]);
+      }, (count) => progress.push(count), 4, () => clock++);
+      expect(painted).toBe(20); // the window: 20 spans from the top
+      expect(seen.length).toBeGreaterThan(3);
+      expect(new Set(seen.map(([highlight]) => highlight)).size).toBe(1); // one registered object throughout
+      const lengths = seen.map(([, length]) => length);
+      expect(lengths).toEqual([...lengths].sort((a, b) => a - b));
+      expect(lengths[0]).toBeGreaterThan(0);
+      expect(progress.length).toBeGreaterThan(3); // told after every slice
+      expect(registry.get('clausemark-opt-out')!.ranges).toHaveLength(20);
+    });
+  });
+
   it('stops a paint in slices when the highlights are cleared meanwhile', async () => {
     const extraction = page(40);
     const spans = extraction.blocks.map((block) => ({ start: block.start, end: block.end }));

@@ -10,7 +10,7 @@ import { LIST_PART_ITEMS, MAX_PAGE_TEXT, PARTS_LOST, TEXT_PART_CHARS, transferId
 import { defaultSettings, parseSettings, type Settings } from '../settings/settings';
 import { fakePageContext, type PageContext } from './context';
 import { ContentObserver } from './observer';
-import { firstOffsetInView } from './highlighter';
+import { firstOffsetInView, type HighlighterOptions } from './highlighter';
 import { Painter } from './painter';
 import { PREVIEW_CHARS, previewOf } from './preview';
 import { PointerCards } from './pointer';
@@ -72,8 +72,10 @@ export class PageController {
     private readonly toolVersion: string,
     /** WXT's content-script context: when the extension is updated, the observer, listeners and paint go */
     private readonly ctx: PageContext = fakePageContext(),
+    /** how highlights are registered in this browser (lib/extension/page/highlighter.ts) */
+    highlighting: HighlighterOptions = {},
   ) {
-    this.painter = new Painter(win);
+    this.painter = new Painter(win, highlighting);
     this.meter = new SliceMeter(win.performance);
     this.pointer = new PointerCards(win, ctx, this.painter);
     ctx.onInvalidated(() => {

@@ -2,7 +2,7 @@ import type { AnnotatedDocument } from '../../document/schema';
 import type { TextRun } from '../../engine/extract/dom';
 import type { Settings } from '../settings/settings';
 import { annotationsOf, type Annotation } from './annotations';
-import { firstOffsetInView, HIGHLIGHT_NAMES, Highlighter } from './highlighter';
+import { firstOffsetInView, HIGHLIGHT_NAMES, Highlighter, type HighlighterOptions } from './highlighter';
 
 /**
  * What is painted on the page: the annotations of one document over the current text runs, the high-contrast
@@ -27,7 +27,7 @@ export class Painter {
   private annotations: Annotation[] = [];
   document: AnnotatedDocument | null = null;
 
-  constructor(private readonly win: Window & typeof globalThis) {}
+  constructor(private readonly win: Window & typeof globalThis, private readonly highlighting: HighlighterOptions = {}) {}
 
   get usesHighlightApi(): boolean {
     return this.highlighter?.usesHighlightApi === true;
@@ -42,7 +42,7 @@ export class Painter {
     this.annotations = annotationsOf(doc, settings.hiddenTopics);
     // 20,000 highlights take a slice to list: the registering starts in the next one.
     if (this.annotations.length > LIST_IN_ONE_SLICE) await pause();
-    if (this.highlighter === null) this.highlighter = new Highlighter(this.win, runs);
+    if (this.highlighter === null) this.highlighter = new Highlighter(this.win, runs, this.highlighting);
     else {
       // Highlights of the API are replaced when the new ones are ready (no blink, one repaint); <mark>s go first.
       if (!this.highlighter.usesHighlightApi) this.highlighter.clear();
