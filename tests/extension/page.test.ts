@@ -475,8 +475,8 @@ describe('Highlighter.paintInSlices', () => {
     });
   });
 
-  it('on a page of very many highlights registers only a window around the view, which follows the scroll', async () => {
-    const limits = { registerAllUpTo: 30, windowSpans: 10 };
+  it('when the highlights reach into more text nodes than its budget, registers only a window around the view, which follows the scroll', async () => {
+    const limits = { nodeBudget: 20 }; // one text node a paragraph here: 10 highlights each side of the view
     const extraction = page(60);
     const spans = extraction.blocks.map((block) => ({ start: block.start, end: block.end }));
     await withHighlightApi(async (registry) => {
@@ -484,16 +484,16 @@ describe('Highlighter.paintInSlices', () => {
       let clock = 0;
       const inView = 40;
       const painted = await highlighter.paintInSlices({ 'opt-out': spans }, spans[inView]!.start, async () => {}, () => {}, 4, () => clock++);
-      expect(painted).toBe(2 * limits.windowSpans);
+      expect(painted).toBe(limits.nodeBudget);
       const registered = () => registry.get('clausemark-opt-out')!.ranges.map((range) => Number(/Clause (\d+)/.exec(range.toString())![1]));
-      expect(registered()).toHaveLength(2 * limits.windowSpans);
-      expect(Math.min(...registered())).toBe(inView - limits.windowSpans);
-      expect(Math.max(...registered())).toBe(inView + limits.windowSpans - 1);
+      expect(registered()).toHaveLength(limits.nodeBudget);
+      expect(Math.min(...registered())).toBe(inView - limits.nodeBudget / 2);
+      expect(Math.max(...registered())).toBe(inView + limits.nodeBudget / 2 - 1);
       // Scrolled back to the top (this DOM has no layout: every box is at 0, so the first text is the one in view).
       window.dispatchEvent(new Event('scroll'));
       await new Promise((resolve) => window.requestAnimationFrame(() => resolve(undefined)));
       expect(Math.min(...registered())).toBe(0);
-      expect(registered()).toHaveLength(limits.windowSpans);
+      expect(registered()).toHaveLength(limits.nodeBudget / 2);
       // Cleared: the window stops following.
       highlighter.clear();
       window.dispatchEvent(new Event('scroll'));
@@ -502,11 +502,23 @@ describe('Highlighter.paintInSlices', () => {
     });
   });
 
-  it('registers every highlight of a page that has not very many', async () => {
+  it('counts the text nodes a highlight reaches into, not the highlights: fewer are registered where each covers many', async () => {
+    document.body.innerHTML = Array.from({ length: 60 }, (_, i) => `<p>Clause <b>${i}</b> you <i>can</i> opt <u>out</u>.</p>`).join('');
+    const extraction = extractFromDom(document.body);
+    const spans = extraction.blocks.map((block) => ({ start: block.start, end: block.end }));
+    await withHighlightApi(async (registry) => {
+      const highlighter = new Highlighter(win(), extraction.runs, { nodeBudget: 70 }); // seven text nodes a paragraph
+      let clock = 0;
+      expect(await highlighter.paintInSlices({ 'opt-out': spans }, spans[30]!.start, async () => {}, () => {}, 4, () => clock++)).toBe(10);
+      expect(registry.get('clausemark-opt-out')!.ranges).toHaveLength(10);
+    });
+  });
+
+  it('registers every highlight when they reach into no more text nodes than its budget', async () => {
     const extraction = page(30);
     const spans = extraction.blocks.map((block) => ({ start: block.start, end: block.end }));
     await withHighlightApi(async (registry) => {
-      const highlighter = new Highlighter(win(), extraction.runs, { registerAllUpTo: 30, windowSpans: 10 });
+      const highlighter = new Highlighter(win(), extraction.runs, { nodeBudget: 30 });
       let clock = 0;
       expect(await highlighter.paintInSlices({ 'opt-out': spans }, spans[15]!.start, async () => {}, () => {}, 4, () => clock++)).toBe(30);
       expect(registry.get('clausemark-opt-out')!.ranges).toHaveLength(30);
@@ -536,7 +548,7 @@ describe('Highlighter.paintInSlices', () => {
     const extraction = page(60);
     const spans = extraction.blocks.map((block) => ({ start: block.start, end: block.end }));
     await withHighlightApi(async (registry) => {
-      const highlighter = new Highlighter(win(), extraction.runs, { registration: 'live', registerAllUpTo: 30, windowSpans: 20 });
+      const highlighter = new Highlighter(win(), extraction.runs, { registration: 'live', nodeBudget: 40 });
       let clock = 0;
       const seen: Array<[unknown, number]> = [];
       const progress: number[] = [];

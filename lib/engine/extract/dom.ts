@@ -381,6 +381,18 @@ function trimBlocks(text: GroupedText, raw: Array<{ start: number; end: number; 
   return blocks;
 }
 
+/**
+ * The text runs (nodes) the offsets [start, end) reach into: how many, and how much text they hold in all (from the
+ * first one's start to the last one's end, whatever part of them the offsets cover). What repainting them costs.
+ */
+export function runsReached(runs: TextRun[], start: number, end: number): { count: number; chars: number } {
+  if (runs.length === 0 || end <= start) return { count: 0, chars: 0 };
+  const first = runIndexAt(runs, start);
+  const last = runIndexAt(runs, end - 1);
+  const lastRun = runs[last]!;
+  return { count: last - first + 1, chars: lastRun.start + lastRun.node.length - runs[first]!.start };
+}
+
 /** Index of the run holding `offset` (the last run starting at or before it). */
 function runIndexAt(runs: TextRun[], offset: number): number {
   return lastStartingAtOrBefore(runs.length, (index) => runs[index]!.start, offset);

@@ -1,4 +1,4 @@
-import { nodeSlicesForOffsets, rangeForOffsets, type TextRun } from '../../engine/extract/dom';
+import { nodeSlicesForOffsets, rangeForOffsets, runsReached, type TextRun } from '../../engine/extract/dom';
 
 /**
  * Paints opt-outs and exceptions on the page. With the CSS Custom Highlight API (Chromium 105+, Firefox 140+) the
@@ -26,16 +26,25 @@ interface HighlightRegistry {
 
 /** While a paint in slices goes on, the page's highlights are replaced at most this often (see paintInSlices). */
 const REGISTER_EVERY_MS = 1_000;
-/** Past this many spans, only those around the view are registered (see paintInSlices)… */
-const REGISTER_ALL_UP_TO = 3_000;
-/** …this many on each side of the first span in view. */
-const WINDOW_SPANS = 1_000;
+/**
+ * What the registered highlights may cost the browser to repaint, in text nodes. Past it, only highlights around the
+ * view are registered (see paintInSlices): Chromium repaints every node a highlight reaches into, whole, each time
+ * the registered highlights change (600 highlights over 7,800 tiny text nodes: 250–320 ms of pre-paint and paint; a
+ * window of 1,000 of those nodes still 70 ms; 290 highlights inside paragraphs of 1.6 MB without a full stop: 60 ms).
+ */
+const NODE_BUDGET = 500;
+/** Characters of a highlighted node that cost the browser about as much as one more node. */
+const CHARS_PER_NODE = 300;
+
+/** A highlight's share of the budget: the text nodes it reaches into, and how long they are. */
+function paintCost(runs: TextRun[], span: Span): number {
+  const reached = runsReached(runs, span.start, span.end);
+  return reached.count + Math.floor(reached.chars / CHARS_PER_NODE);
+}
 
 export interface HighlighterOptions {
-  /** past this many spans only a window around the view is registered (tests use small numbers) */
-  registerAllUpTo?: number;
-  /** spans on each side of the first one in view, in that window */
-  windowSpans?: number;
+  /** what the registered highlights may cost to repaint, in text nodes (NODE_BUDGET; tests use small numbers) */
+  nodeBudget?: number;
   /**
    * How a paint in slices registers its ranges. `swap` (Chromium): gathered apart, registered in few steps, because
    * every change to a registered highlight costs a walk of the whole page before the next frame. `live` (Firefox):
@@ -49,6 +58,18 @@ export interface HighlighterOptions {
 interface PaintItem {
   kind: HighlightKind;
   span: Span;
+}
+
+/**
+ * The window [low, high) of items around `center` whose costs (`costs[i]` for item i) fit the budget: half of it from
+ * the centre on (at least the centre's item), half before it.
+ */
+function windowAround(costs: number[], center: number, budget: number): [number, number] {
+  let high = center;
+  for (let used = 0; high < costs.length && (high === center || used + costs[high]! <= budget / 2); high++) used += costs[high]!;
+  let low = center;
+  for (let used = 0; low > 0 && used + costs[low - 1]! <= budget / 2; low--) used += costs[low - 1]!;
+  return [low, high];
 }
 
 /** The index of the first item (sorted by start) ending after `offset`; the last one when none does. */
@@ -109,7 +130,7 @@ export class Highlighter {
   private readonly limits: Required<HighlighterOptions>;
 
   constructor(private readonly win: PageWindow, private runs: TextRun[], options: HighlighterOptions = {}) {
-    this.limits = { registerAllUpTo: REGISTER_ALL_UP_TO, windowSpans: WINDOW_SPANS, registration: 'swap', ...options };
+    this.limits = { nodeBudget: NODE_BUDGET, registration: 'swap', ...options };
     this.usesHighlightApi = registry(win) !== null;
   }
 
@@ -193,13 +214,14 @@ export class Highlighter {
    * ones a person sees come first. `onSlice` is told how many spans are on the page each time more are registered.
    * Without the Highlight API, the <mark> fallback paints in one go.
    *
-   * Ranges are gathered into highlights that are not registered yet, and registered in few steps: after the first
-   * slice (what is in view; not when an earlier paint's highlights are still showing), then at most every
-   * REGISTER_EVERY_MS, then at the end. A change to a registered highlight
-   * makes the browser repaint them all (Chromium walks the whole page before painting), so adding to registered
-   * highlights slice after slice cost one such walk per frame. And as that walk grows with the ranges registered
-   * (200 ms for 25,000 on a 5 MB page), past REGISTER_ALL_UP_TO spans only those around the view are registered, and
-   * the window follows the scroll.
+   * With `swap` registration (Chromium), ranges are gathered into highlights that are not registered yet, and
+   * registered in few steps: after the first slice (what is in view; not when an earlier paint's highlights are
+   * still showing), then at most every REGISTER_EVERY_MS, then at the end. A change to a registered highlight makes
+   * Chromium walk the whole page before painting, so adding to registered highlights slice after slice cost one such
+   * walk per frame. With `live` registration (Firefox), empty highlights are registered at once and filled slice by
+   * slice (see HighlighterOptions). In both, when the highlights would cost more to repaint than NODE_BUDGET, only
+   * those around the view are registered, and the window follows the scroll: the browser's work grows with the nodes
+   * and text highlighted (a 202 ms pre-paint for 25,000 highlights on a 5 MB page).
    */
   async paintInSlices(
     spansByKind: Partial<Record<HighlightKind, Span[]>>,
@@ -229,10 +251,9 @@ export class Highlighter {
     // Sorted by place on the page; the first in view and, on a page of very many, the window around it.
     items.sort((a, b) => a.span.start - b.span.start);
     const center = firstEndingAfter(items, from);
-    const { windowSpans } = this.limits;
-    const windowed = items.length > this.limits.registerAllUpTo;
-    const low = windowed ? Math.max(0, center - windowSpans) : 0;
-    const high = windowed ? Math.min(items.length, center + windowSpans) : items.length;
+    const costs = items.map((item) => paintCost(this.runs, item.span));
+    const windowed = costs.reduce((sum, cost) => sum + cost, 0) > this.limits.nodeBudget;
+    const [low, high] = windowed ? windowAround(costs, center, this.limits.nodeBudget) : [0, items.length];
     const order = items.slice(center, high).concat(items.slice(low, center).reverse());
     const gathered = new Map<HighlightKind, Range[]>(kinds.map((kind) => [kind, []]));
     let painted = 0;
@@ -266,7 +287,7 @@ export class Highlighter {
       }
     }
     register();
-    if (windowed) this.follow(items, kinds, center);
+    if (windowed) this.follow(items, costs, kinds, [low, center, high]);
     return painted;
   }
 
@@ -296,22 +317,21 @@ export class Highlighter {
   private stopFollowing: () => void = () => {};
 
   /**
-   * On a page of very many highlights: when the view has moved half a window away from the window's centre, the
-   * window moves with it (checked once a frame while scrolling; any scroller, not only the page's).
+   * When only a window of highlights is registered: once the view has moved half way from the window's centre to one
+   * of its ends, a new window is registered around it (checked once a frame while scrolling; any scroller, not only
+   * the page's).
    */
-  private follow(items: PaintItem[], kinds: HighlightKind[], center: number): void {
-    const { windowSpans } = this.limits;
-    let current = center;
+  private follow(items: PaintItem[], costs: number[], kinds: HighlightKind[], window: [number, number, number]): void {
+    let [low, center, high] = window;
     let frame: number | null = null;
     const move = (): void => {
       frame = null;
       const next = firstEndingAfter(items, firstOffsetInView(this.win, this.runs, false));
-      if (Math.abs(next - current) < windowSpans / 2) return;
-      current = next;
+      if (next >= low + (center - low) / 2 && next <= center + (high - center) / 2) return;
+      center = next;
+      [low, high] = windowAround(costs, center, this.limits.nodeBudget);
       const gathered = new Map<HighlightKind, Range[]>(kinds.map((kind) => [kind, []]));
-      for (const { kind, span } of items.slice(Math.max(0, next - windowSpans), next + windowSpans)) {
-        gathered.get(kind)!.push(...this.rangesFor(span));
-      }
+      for (const { kind, span } of items.slice(low, high)) gathered.get(kind)!.push(...this.rangesFor(span));
       this.register(gathered);
     };
     const onScroll = (): void => {
