@@ -36,27 +36,11 @@ interface Timed {
   stderr: string;
 }
 
-/** One process, stdin from a file, stdout discarded; wall clock from spawn to exit. */
-function timed(args: string[], stdinPath: string): Timed {
-  const stdin = openSync(stdinPath, 'r');
-  const command = TIME ? TIME : process.execPath;
-  const argv = TIME ? ['-f', '@@time %e %U %S %M', process.execPath, ...args] : args;
-  const began = performance.now();
-  const result = spawnSync(command, argv, { cwd: ROOT, stdio: [stdin, 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 26 });
-  const wall = (performance.now() - began) / 1000;
-  closeSync(stdin);
-  const match = /@@time ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(result.stderr);
-  return {
-    wall,
-    cpu: match ? Number(match[2]) + Number(match[3]) : null,
-    maxRssKb: match ? Number(match[4]) : null,
-    status: result.status,
-    stderr: result.stderr.replace(/@@time.*\n?/, ''),
-  };
-}
-
-/** The same as timed(), without blocking: several processes at once. */
-function timedAsync(args: string[], stdinPath: string): Promise<Timed> {
+/**
+ * One process, stdin from a file, stdout discarded; wall clock from spawn to exit. Asynchronous, so several can run at
+ * once (the two-halves ceiling); the others are awaited one after another.
+ */
+function timed(args: string[], stdinPath: string): Promise<Timed> {
   const stdin = openSync(stdinPath, 'r');
   const command = TIME ? TIME : process.execPath;
   const argv = TIME ? ['-f', '@@time %e %U %S %M', process.execPath, ...args] : args;
@@ -75,6 +59,13 @@ function timedAsync(args: string[], stdinPath: string): Promise<Timed> {
       stderr: stderr.replace(/@@time.*\n?/, ''),
     });
   }));
+}
+
+/** `count` runs of timed(), one after another. */
+async function timedRuns(count: number, args: string[], stdinPath: string): Promise<Timed[]> {
+  const runs: Timed[] = [];
+  for (let i = 0; i < count; i++) runs.push(await timed(args, stdinPath));
+  return runs;
 }
 
 function oppInput(dir: string): { path: string; lines: string[]; textBytes: number } | null {
@@ -156,7 +147,7 @@ async function main(): Promise<void> {
     out.push('## Start-up', '', '`--jsonl` on empty stdin, `--workers 1` (no worker thread; the analysis modules are loaded): the whole process, median of 5.', '',
       '| how | wall s | CPU s | max RSS MB | load |', '| --- | ---: | ---: | ---: | --- |');
     for (const [name, args] of [['from source through tsx (before)', SOURCE], ['bundle, .output/cli/ (now)', BUNDLE]] as const) {
-      const runs = Array.from({ length: 5 }, () => timed([...args, '--jsonl', '--workers', '1'], empty));
+      const runs = await timedRuns(5, [...args, '--jsonl', '--workers', '1'], empty);
       out.push(`| ${name} | ${median(runs.map((r) => r.wall)).toFixed(2)} | ${runs[0]!.cpu === null ? '–' : median(runs.map((r) => r.cpu!)).toFixed(2)} | ` +
         `${runs[0]!.maxRssKb === null ? '–' : (median(runs.map((r) => r.maxRssKb!)) / 1024).toFixed(0)} | ${load()} |`);
       log(`  ${name}: ${median(runs.map((r) => r.wall)).toFixed(2)} s`);
@@ -179,7 +170,7 @@ async function main(): Promise<void> {
       const results: Record<string, number> = {};
       for (const [name, args, repeats] of [['bundle', BUNDLE, 3], ['source (tsx)', SOURCE, 1]] as const) {
         for (const workers of [1, 2]) {
-          const runs = Array.from({ length: repeats }, () => timed([...args, '--jsonl', '--workers', String(workers)], opp.path));
+          const runs = await timedRuns(repeats, [...args, '--jsonl', '--workers', String(workers)], opp.path);
           for (const run of runs) if (run.status !== 0) throw new Error(`CLI failed: ${run.stderr}`);
           const wall = median(runs.map((r) => r.wall));
           results[`${name}-${workers}`] = opp.textBytes / 1e6 / wall;
@@ -207,7 +198,7 @@ async function main(): Promise<void> {
       const pairs: Array<{ wall: number; cpu: number | null }> = [];
       for (let repeat = 0; repeat < 3; repeat++) {
         const began = performance.now();
-        const runs = await Promise.all(halves.map((path) => timedAsync([...BUNDLE, '--jsonl', '--workers', '1'], path)));
+        const runs = await Promise.all(halves.map((path) => timed([...BUNDLE, '--jsonl', '--workers', '1'], path)));
         for (const run of runs) if (run.status !== 0) throw new Error(`CLI failed: ${run.stderr}`);
         pairs.push({ wall: (performance.now() - began) / 1000, cpu: runs.some((run) => run.cpu === null) ? null : runs.reduce((sum, run) => sum + run.cpu!, 0) });
       }
