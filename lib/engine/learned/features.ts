@@ -79,12 +79,8 @@ function headingNames(heading: string | null): string[] {
 const distanceBucket = (distance: number | null): string =>
   distance === null ? 'none' : distance <= 3 ? String(distance) : distance <= 6 ? '4-6' : 'far';
 
-/** Features of unit i, given every unit's evidence (for context); `words`: its tokens, when already at hand. */
-export function unitFeatures(units: Unit[], evidence: UnitEvidence[], i: number, words: string[] = tokens(evidence[i]!.text)): string[] {
-  return [...unitFeatureSet(units, evidence, i, words)];
-}
-
-function unitFeatureSet(units: Unit[], evidence: UnitEvidence[], i: number, words: string[]): Set<string> {
+/** Features of unit i, given every unit's evidence (for context) and its tokens. */
+function unitFeatures(units: Unit[], evidence: UnitEvidence[], i: number, words: string[]): Set<string> {
   const unit = units[i]!;
   const own = evidence[i]!;
   const features = new Set<string>(['bias']);
@@ -207,7 +203,7 @@ function conjunctionFeatures(words: string[], into: Set<string>): void {
 export function documentFeatures(units: Unit[], evidence: UnitEvidence[]): string[][] {
   return units.map((_, i) => {
     const words = tokens(evidence[i]!.text); // once per unit: its own features and the conjunctions read the same
-    const features = unitFeatureSet(units, evidence, i, words);
+    const features = unitFeatures(units, evidence, i, words);
     conjunctionFeatures(words, features);
     return [...features];
   });
