@@ -502,27 +502,28 @@ describe('Highlighter.paintInSlices', () => {
     });
   });
 
+  /** Paints every block of the page as an opt-out, the view at block `inView`; how many were painted and registered. */
+  async function paintWithBudget(extraction: ReturnType<typeof extractFromDom>, nodeBudget: number, inView: number): Promise<{ painted: number; registered: number }> {
+    const spans = extraction.blocks.map((block) => ({ start: block.start, end: block.end }));
+    let result = { painted: 0, registered: 0 };
+    await withHighlightApi(async (registry) => {
+      const highlighter = new Highlighter(win(), extraction.runs, { nodeBudget });
+      let clock = 0;
+      const painted = await highlighter.paintInSlices({ 'opt-out': spans }, spans[inView]!.start, async () => {}, () => {}, 4, () => clock++);
+      result = { painted, registered: registry.get('clausemark-opt-out')!.ranges.length };
+      highlighter.clear(); // a window that follows the scroll stops following: later tests scroll this page
+    });
+    return result;
+  }
+
   it('counts the text nodes a highlight reaches into, not the highlights: fewer are registered where each covers many', async () => {
     document.body.innerHTML = Array.from({ length: 60 }, (_, i) => `<p>Clause <b>${i}</b> you <i>can</i> opt <u>out</u>.</p>`).join('');
-    const extraction = extractFromDom(document.body);
-    const spans = extraction.blocks.map((block) => ({ start: block.start, end: block.end }));
-    await withHighlightApi(async (registry) => {
-      const highlighter = new Highlighter(win(), extraction.runs, { nodeBudget: 70 }); // seven text nodes a paragraph
-      let clock = 0;
-      expect(await highlighter.paintInSlices({ 'opt-out': spans }, spans[30]!.start, async () => {}, () => {}, 4, () => clock++)).toBe(10);
-      expect(registry.get('clausemark-opt-out')!.ranges).toHaveLength(10);
-    });
+    // seven text nodes a paragraph: 35 on each side of the view is five paragraphs
+    expect(await paintWithBudget(extractFromDom(document.body), 70, 30)).toEqual({ painted: 10, registered: 10 });
   });
 
   it('registers every highlight when they reach into no more text nodes than its budget', async () => {
-    const extraction = page(30);
-    const spans = extraction.blocks.map((block) => ({ start: block.start, end: block.end }));
-    await withHighlightApi(async (registry) => {
-      const highlighter = new Highlighter(win(), extraction.runs, { nodeBudget: 30 });
-      let clock = 0;
-      expect(await highlighter.paintInSlices({ 'opt-out': spans }, spans[15]!.start, async () => {}, () => {}, 4, () => clock++)).toBe(30);
-      expect(registry.get('clausemark-opt-out')!.ranges).toHaveLength(30);
-    });
+    expect(await paintWithBudget(page(30), 30, 15)).toEqual({ painted: 30, registered: 30 });
   });
 
   it('a paint over highlights still showing (the first look) keeps them until its own are ready, then swaps once', async () => {
